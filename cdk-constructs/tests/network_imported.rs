@@ -270,6 +270,11 @@ fn bad_attributes_are_errors() {
         }),
         "AZ 'us-east-1a' is named twice; name each AZ once"
     );
+    assert!(error(VpcAttributes {
+        cidr_block: "10.40.0.0/33".into(),
+        ..base()
+    })
+    .starts_with("invalid CIDR '10.40.0.0/33'"));
     let mut twice = base();
     twice.tiers[2].name = "App".into();
     assert_eq!(

@@ -5,6 +5,7 @@ use cdk_core::kind::{AvailabilityZone, VpcId};
 use cdk_core::{Construct, Val};
 
 use crate::error::ConstructError;
+use crate::network::cidr::Cidr;
 use crate::network::tier::check_tier_name;
 use crate::network::vpc_trait::{IVpc, TierInfo};
 
@@ -57,10 +58,13 @@ pub struct ImportedVpc {
 }
 
 impl ImportedVpc {
-    /// The VPC these attributes describe, checked: at least one AZ, no AZ twice, at least one
-    /// tier, tier names unique (1-64 ASCII letters or digits), and in every tier exactly one
-    /// subnet per AZ, each in one of the VPC's AZs.
+    /// The VPC these attributes describe, checked: a CIDR block given as text reads as one,
+    /// at least one AZ, no AZ twice, at least one tier, tier names unique (1-64 ASCII letters
+    /// or digits), and in every tier exactly one subnet per AZ, each in one of the VPC's AZs.
     pub fn from_attributes(attributes: VpcAttributes) -> Result<ImportedVpc, ConstructError> {
+        if let Some(text) = attributes.cidr_block.value().as_str() {
+            Cidr::parse(text)?;
+        }
         let azs = &attributes.availability_zones;
         if azs.is_empty() {
             return Err(ConstructError::NoAzs);
