@@ -303,6 +303,22 @@ fn bad_attributes_are_errors() {
         error(same_az),
         "tier 'Public' has two subnets in AZ us-east-1a; give the tier one subnet per AZ"
     );
+    assert_eq!(
+        error(VpcAttributes {
+            availability_zones: vec!["us-east-1a".into(), "".into()],
+            ..base()
+        }),
+        "availability_zones 2 is empty; name the AZ (e.g. us-east-1a)"
+    );
+    let first_az = fns::select(0, fns::get_azs());
+    assert_eq!(
+        error(VpcAttributes {
+            availability_zones: vec![first_az.clone(), first_az],
+            tiers: Vec::new(),
+            ..base()
+        }),
+        "availability_zones 1 and 2 are the same value; name each AZ once"
+    );
     let mut no_az = base();
     no_az.tiers[0].subnets[0].availability_zone = "".into();
     assert_eq!(

@@ -70,8 +70,21 @@ impl ImportedVpc {
             return Err(ConstructError::NoAzs);
         }
         for (i, az) in azs.iter().enumerate() {
-            if azs[..i].contains(az) {
-                return Err(ConstructError::DuplicateAz { az: show(az) });
+            if az.value().as_str().is_some_and(|s| s.trim().is_empty()) {
+                return Err(ConstructError::Invalid(format!(
+                    "availability_zones {} is empty; name the AZ (e.g. us-east-1a)",
+                    i + 1
+                )));
+            }
+            if let Some(first) = azs[..i].iter().position(|a| a == az) {
+                return Err(match az.value().as_str() {
+                    Some(name) => ConstructError::DuplicateAz { az: name.into() },
+                    None => ConstructError::Invalid(format!(
+                        "availability_zones {} and {} are the same value; name each AZ once",
+                        first + 1,
+                        i + 1
+                    )),
+                });
             }
         }
         if attributes.tiers.is_empty() {
@@ -100,11 +113,11 @@ impl ImportedVpc {
     }
 }
 
-/// An AZ for messages: its name when it is a literal, the template expression otherwise.
+/// An AZ for messages: its name when it is a literal.
 fn show(az: &Val<AvailabilityZone>) -> String {
     match az.value().as_str() {
         Some(name) => name.to_string(),
-        None => format!("{:?}", az.value()),
+        None => "(a template value)".to_string(),
     }
 }
 
