@@ -1,5 +1,6 @@
 //! Networking constructs: [`TieredVpc`] (tiers of subnets in several AZs with NAT, endpoints,
-//! network ACLs and flow logs), [`SecurityGroup`] with the connections API, [`Port`], the
+//! network ACLs and flow logs), [`ImportedVpc`] (an existing VPC; both are [`IVpc`]s),
+//! [`SecurityGroup`] with the connections API (also for imported groups), [`Port`], the
 //! compile-time checked [`cidr!`](crate::cidr) macro and the subnet allocator.
 //!
 //! ```
@@ -20,6 +21,7 @@
 mod cidr;
 mod endpoints;
 mod flow_logs;
+mod imported_vpc;
 mod nacl;
 mod nat;
 mod port;
@@ -32,6 +34,7 @@ mod vpc_trait;
 pub use cidr::{Cidr, CidrParseError, IntoCidr};
 pub use endpoints::{GatewayService, InterfaceEndpoint, InterfaceService};
 pub use flow_logs::{FlowLogOptions, FlowLogTraffic, FlowLogs, RETENTION_DAYS};
+pub use imported_vpc::{ImportedVpc, VpcAttributes};
 pub use nacl::{NaclAction, NaclPeer, NetworkAcl, NetworkAclRules, MAX_RULE_NUMBER};
 pub use nat::{NatGateway, NatPolicy};
 pub use port::{Port, Protocol};

@@ -7,6 +7,7 @@ use cdk_core::Val;
 use crate::error::ConstructError;
 use crate::network::cidr::Cidr;
 use crate::network::tier::TierKind;
+use crate::network::vpc_trait::IVpc;
 
 /// Which subnets of a [`TieredVpc`](crate::network::TieredVpc) a construct uses.
 ///
@@ -57,43 +58,12 @@ impl crate::network::TieredVpc {
     }
 
     /// The subnets `selection` names. An unknown tier, or a kind no tier has, is an error that
-    /// lists the tiers there are.
+    /// lists the tiers there are (the same as [`IVpc::select`], which this calls).
     pub fn select(
         &self,
         selection: &SubnetSelection,
     ) -> Result<Vec<Val<SubnetId>>, ConstructError> {
-        let tiers = self.tiers_map();
-        let ids: Vec<Val<SubnetId>> = match selection {
-            SubnetSelection::Tier(name) => tiers
-                .get(name)
-                .ok_or_else(|| self.unknown_tier(name))?
-                .subnets()
-                .iter()
-                .map(|s| s.subnet_id())
-                .collect(),
-            SubnetSelection::Kind(kind) => self.subnet_ids(*kind),
-            SubnetSelection::OnePerAz(kind) => tiers
-                .values()
-                .find(|t| t.kind() == *kind)
-                .map(|t| t.subnets().iter().map(|s| s.subnet_id()).collect())
-                .unwrap_or_default(),
-            SubnetSelection::Explicit(ids) => ids.clone(),
-        };
-        if ids.is_empty() {
-            return Err(match selection {
-                SubnetSelection::Kind(kind) | SubnetSelection::OnePerAz(kind) => {
-                    ConstructError::Invalid(format!(
-                        "the VPC has no {} tier (its tiers are: {}); add one or select another tier",
-                        kind.as_str(),
-                        self.tier_names().collect::<Vec<_>>().join(", ")
-                    ))
-                }
-                _ => ConstructError::Invalid(
-                    "the subnet selection is empty; name at least one subnet".into(),
-                ),
-            });
-        }
-        Ok(ids)
+        IVpc::select(self, selection)
     }
 
     /// The CIDR blocks of the subnets of tier `name`, in AZ order.

@@ -19,6 +19,7 @@ use crate::network::nat::{NatGateway, NatPolicy};
 use crate::network::security_group::Connectable;
 use crate::network::selection::SubnetSelection;
 use crate::network::tier::{allocate_subnets, Tier, TierKind, TierRequest};
+use crate::network::vpc_trait::{IVpc, SubnetInfo, TierInfo};
 
 /// Most AZs a VPC may span when they are picked with `Fn::GetAZs`: the largest regions
 /// (us-east-1) have six, and `Fn::Select` past the end of the list fails only at deploy time.
@@ -59,6 +60,8 @@ pub struct TieredSubnet {
     nat_gateway: Option<NatGateway>,
     #[construct(skip)]
     cidr: Cidr,
+    #[construct(skip)]
+    availability_zone: Val<AvailabilityZone>,
 }
 
 impl TieredSubnet {
@@ -73,6 +76,18 @@ impl TieredSubnet {
     /// Its route table's id.
     pub fn route_table_id(&self) -> Val<RouteTableId> {
         self.route_table.ref_()
+    }
+    /// Its AZ.
+    pub fn availability_zone(&self) -> Val<AvailabilityZone> {
+        self.availability_zone.clone()
+    }
+    /// The subnet as [`IVpc`] users see it.
+    pub fn info(&self) -> SubnetInfo {
+        SubnetInfo {
+            subnet_id: self.subnet_id(),
+            availability_zone: self.availability_zone(),
+            route_table_id: Some(self.route_table_id()),
+        }
     }
 }
 
@@ -428,11 +443,12 @@ impl TieredVpc {
         let mut nat_ids = Vec::new();
         for (ti, (tier, cidrs)) in tiers.iter().zip(layout).enumerate() {
             let mut subnets = Vec::new();
-            for (az, cidr) in cidrs.iter().enumerate() {
+            // The allocator gives each tier one CIDR per AZ.
+            for (az, (cidr, az_value)) in cidrs.iter().zip(self.azs.clone()).enumerate() {
                 let label = format!("{}-{}", tier.name.to_lowercase(), az + 1);
                 let mut subnet = ec2::Subnet::new(self.vpc_id())
                     .cidr_block(*cidr)
-                    .availability_zone(self.azs[az].clone());
+                    .availability_zone(az_value.clone());
                 if tier.map_public_ip {
                     subnet = subnet.map_public_ip_on_launch(true);
                 }
@@ -484,6 +500,7 @@ impl TieredVpc {
                     default_route,
                     nat_gateway,
                     cidr: *cidr,
+                    availability_zone: az_value,
                 });
             }
             self.tiers.insert(
@@ -544,11 +561,7 @@ impl TieredVpc {
 
     /// Every subnet of every tier of `kind` ("the private subnets"); empty if there is none.
     pub fn subnet_ids(&self, kind: TierKind) -> Vec<Val<SubnetId>> {
-        self.tiers
-            .values()
-            .filter(|t| t.kind == kind)
-            .flat_map(|t| t.subnets.iter().map(TieredSubnet::subnet_id))
-            .collect()
+        IVpc::subnet_ids(self, kind)
     }
 
     /// How many NAT gateways the VPC has.
@@ -579,5 +592,27 @@ impl TieredVpc {
 
     pub(crate) fn tiers_map(&self) -> &IndexMap<String, TierSubnets> {
         &self.tiers
+    }
+}
+
+impl IVpc for TieredVpc {
+    fn vpc_id(&self) -> Val<VpcId> {
+        self.resource.ref_()
+    }
+    fn cidr_block(&self) -> Val<String> {
+        self.cidr.into()
+    }
+    fn availability_zones(&self) -> Vec<Val<AvailabilityZone>> {
+        self.azs.clone()
+    }
+    fn tiers(&self) -> Vec<TierInfo> {
+        self.tiers
+            .iter()
+            .map(|(name, t)| TierInfo {
+                name: name.clone(),
+                kind: t.kind,
+                subnets: t.subnets.iter().map(TieredSubnet::info).collect(),
+            })
+            .collect()
     }
 }
