@@ -2,8 +2,8 @@
 //! roles every ECS service needs.
 //!
 //! ```
-//! use cdk_constructs::iam::{Action, Grantee, Role, Statement};
-//! use cdk_constructs::role_name;
+//! use cdk_constructs::iam::{Grantee, Role, Statement};
+//! use cdk_constructs::{action, role_name};
 //! use cdk_constructs::storage::Queue;
 //!
 //! let mut build = Role::assumed_by_service("codebuild.amazonaws.com")
@@ -13,11 +13,11 @@
 //! assert_eq!(grant.action_names(), ["sqs:GetQueueAttributes", "sqs:SendMessage"]);
 //! // `*` only through the explicitly named call; `.on("*")` is refused by `checked()`.
 //! let _token = build.grant(
-//!     Statement::allow([Action::new("ecr:GetAuthorizationToken")?])
+//!     Statement::allow([action!("ecr:GetAuthorizationToken")]) // checked at compile time
 //!         .on_any_resource_explicitly()
 //!         .checked()?,
 //! );
-//! assert!(Statement::allow([Action::new("s3:GetObject")?]).on("*").checked().is_err());
+//! assert!(Statement::allow([action!("s3:GetObject")]).on("*").checked().is_err());
 //! # Ok::<(), cdk_constructs::error::ConstructError>(())
 //! ```
 

@@ -52,25 +52,18 @@ fn arn(text: &str) -> Val<String> {
     fns::sub_plain(text)
 }
 
-fn allow(actions: &[&str]) -> Result<Statement, ConstructError> {
-    let actions = actions
-        .iter()
-        .map(|a| Action::new(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Statement::allow(actions))
-}
-
 /// ECR read-only (`AmazonEC2ContainerRegistryReadOnly`), for one repository only.
 fn ecr_pull(role: &mut Role, repository: &str) -> Result<(), ConstructError> {
     // Kept from the document on purpose: `ecr:GetAuthorizationToken` has no resource type, so
     // `*` is the only resource IAM accepts for it.
-    let token = allow(&["ecr:GetAuthorizationToken"])?.on_any_resource_explicitly();
+    let token =
+        Statement::allow(actions!["ecr:GetAuthorizationToken"]).on_any_resource_explicitly();
     let _token = role.grant(token.checked()?);
-    let pull = allow(&[
+    let pull = Statement::allow(actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
         "ecr:GetDownloadUrlForLayer",
-    ])?
+    ])
     .on(arn(&format!(
         "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
     )));
@@ -95,7 +88,7 @@ impl Roles {
         // AmazonCognitoPowerUser (every Cognito action, on every resource) -> the user
         // administration a backend does, on the user pools of this account and region. The
         // pool is created in a later step of the guide; replace `userpool/*` by its ARN then.
-        let cognito = allow(&[
+        let cognito = Statement::allow(actions![
             "cognito-idp:AdminCreateUser",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
@@ -103,20 +96,20 @@ impl Roles {
             "cognito-idp:AdminRespondToAuthChallenge",
             "cognito-idp:AdminUpdateUserAttributes",
             "cognito-idp:ListUsers",
-        ])?
+        ])
         .on(arn(
             "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*",
         ));
         let _cognito = eb_ec2.grant(cognito.checked()?);
         // CloudWatchLogsFullAccess -> streaming instance logs to Elastic Beanstalk's own log
         // groups (what the AWSElasticBeanstalkWebTier policy grants for logs).
-        let logs = allow(&[
+        let logs = Statement::allow(actions![
             "logs:CreateLogGroup",
             "logs:CreateLogStream",
             "logs:DescribeLogStreams",
             "logs:PutLogEvents",
             "logs:PutRetentionPolicy",
-        ])?
+        ])
         .on(arn(
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/elasticbeanstalk/*",
         ));
