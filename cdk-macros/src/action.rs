@@ -14,8 +14,17 @@ use syn::{LitStr, Token};
 /// The action list: a `//` header, then `prefix Action1 Action2 ...` per line.
 const LIST: &str = include_str!("generated/iam_actions.txt");
 
-/// The version named in messages, so that a user knows which list refused an action.
-const SOURCE: &str = "the IAM action list of cfn-lint 1.58.0";
+/// What messages call the list: with the cfn-lint version from the header, so that a user
+/// knows which list refused an action.
+fn source() -> String {
+    let version = LIST
+        .lines()
+        .next()
+        .and_then(|header| header.split("cfn-lint ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or("?");
+    format!("the IAM action list of cfn-lint {version}")
+}
 
 /// Expands `action!` (`many == false`, exactly one literal: an `Action`) or `actions!` (an
 /// array `[Action; N]`).
@@ -124,7 +133,8 @@ fn check(text: &str) -> Result<(), String> {
             or_list(&near.iter().map(String::as_str).collect::<Vec<_>>())
         };
         return Err(format!(
-            "unknown IAM service prefix `{prefix}` (not in {SOURCE}); did you mean {hint}?"
+            "unknown IAM service prefix `{prefix}` (not in {}); did you mean {hint}?",
+            source()
         ));
     };
     if prefix != lower {
@@ -143,7 +153,8 @@ fn check(text: &str) -> Result<(), String> {
         .collect();
     let near: Vec<&str> = near.iter().map(String::as_str).collect();
     Err(format!(
-        "`{prefix}` has no action `{name}` (not in {SOURCE}); did you mean {}?",
+        "`{prefix}` has no action `{name}` (not in {}); did you mean {}?",
+        source(),
         or_list(&near)
     ))
 }
@@ -220,6 +231,15 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_name_the_list_version() {
+        let version = source().replace("the IAM action list of cfn-lint ", "");
+        assert!(
+            version.split('.').all(|n| n.parse::<u32>().is_ok()),
+            "{version}"
+        );
+    }
 
     #[test]
     fn distance_counts_edits() {
