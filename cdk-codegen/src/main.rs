@@ -56,10 +56,11 @@ fn run(
     ));
     let differ = cdk_codegen::apply(workspace, &files, check)?;
     let types: usize = services.iter().map(|s| s.resources.len()).sum();
+    let actions: usize = actions.values().map(Vec::len).sum();
     if check {
         if differ.is_empty() {
             println!(
-                "cdk-codegen: {} files up to date ({} services, {types} resource types)",
+                "cdk-codegen: {} files up to date ({} services, {types} resource types, {actions} IAM actions)",
                 files.len(),
                 services.len()
             );
@@ -76,7 +77,7 @@ fn run(
         return Ok(ExitCode::FAILURE);
     }
     println!(
-        "cdk-codegen: {} services, {types} resource types; {} file(s) written",
+        "cdk-codegen: {} services, {types} resource types, {actions} IAM actions; {} file(s) written",
         services.len(),
         differ.len()
     );
