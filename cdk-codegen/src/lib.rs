@@ -1,10 +1,13 @@
 //! Generator of cdk-constructs' typed CloudFormation resources (`cdk-constructs/src/cfn`) from
 //! the resource provider schemas that the pinned cfn-lint (1.58.0) ships.
 //!
+//! Also writes the IAM action list behind `action!` ([`iam_actions`]).
+//!
 //! `cargo run -p cdk-codegen` regenerates; `cargo run -p cdk-codegen -- --check` fails, naming
 //! the files, when the checked-in code differs from what the schemas produce.
 
 pub mod emit;
+pub mod iam_actions;
 pub mod kinds;
 pub mod model;
 pub mod names;

@@ -1,5 +1,5 @@
 //! `cargo run -p cdk-codegen [-- --check] [--schemas DIR]`: regenerates (or checks) the typed
-//! CloudFormation resources of cdk-constructs.
+//! CloudFormation resources of cdk-constructs and the IAM action list of cdk-macros.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -48,13 +48,19 @@ fn run(
             path: toml_path.clone(),
             source,
         })?;
-    let files = cdk_codegen::render(&services, &toml)?;
+    let mut files = cdk_codegen::render(&services, &toml)?;
+    let actions = cdk_codegen::iam_actions::load(&schemas)?;
+    files.push((
+        PathBuf::from(cdk_codegen::iam_actions::PATH),
+        cdk_codegen::iam_actions::render(&actions),
+    ));
     let differ = cdk_codegen::apply(workspace, &files, check)?;
     let types: usize = services.iter().map(|s| s.resources.len()).sum();
+    let actions: usize = actions.values().map(Vec::len).sum();
     if check {
         if differ.is_empty() {
             println!(
-                "cdk-codegen: {} files up to date ({} services, {types} resource types)",
+                "cdk-codegen: {} files up to date ({} services, {types} resource types, {actions} IAM actions)",
                 files.len(),
                 services.len()
             );
@@ -71,7 +77,7 @@ fn run(
         return Ok(ExitCode::FAILURE);
     }
     println!(
-        "cdk-codegen: {} services, {types} resource types; {} file(s) written",
+        "cdk-codegen: {} services, {types} resource types, {actions} IAM actions; {} file(s) written",
         services.len(),
         differ.len()
     );

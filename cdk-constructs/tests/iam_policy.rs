@@ -130,8 +130,8 @@ fn inline_policies_over_the_limit_fail_synthesis_with_a_way_out() {
     // Many queues, each granted separately: the policy grows past IAM's limit.
     let queues: Vec<Queue> = (0..60).map(|_| Queue::new()).collect();
     for q in &queues {
-        let _ = q.grant_send(&mut role);
-        let _ = q.grant_consume(&mut role);
+        q.grant_send(&mut role);
+        q.grant_consume(&mut role);
     }
     let size = role.policy_document().estimated_size();
     assert!(size > INLINE_POLICY_LIMIT, "{size}");
@@ -214,7 +214,7 @@ fn grants_that_do_not_fit_move_to_a_managed_policy() {
     let mut role = Role::assumed_by_service("codebuild.amazonaws.com");
     let mut extra = ManagedPolicy::new();
     let q = Queue::new();
-    let _ = q.grant_consume(&mut extra);
+    q.grant_consume(&mut extra);
     role.attach_managed_policy(extra.arn());
     assert!(role.policy_document().is_empty());
     let mut app = App::new().with(

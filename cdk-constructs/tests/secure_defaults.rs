@@ -34,8 +34,8 @@ fn data_stack() -> Stack {
     let db = PostgresDatabase::builder(&vpc).build().unwrap();
     let cache = RedisCache::builder(&vpc).build().unwrap();
     let mut app_role = Role::assumed_by_service("ecs-tasks.amazonaws.com");
-    let _ = db.grant_iam_connect(&mut app_role, "orders_app").unwrap();
-    let _ = cache.grant_auth_token_read(&mut app_role);
+    db.grant_iam_connect(&mut app_role, "orders_app").unwrap();
+    cache.grant_auth_token_read(&mut app_role);
     Stack::new("Data")
         .with("Network", vpc)
         .with("Db", db)
@@ -48,7 +48,7 @@ fn storage_stack() -> Stack {
     let logged = Bucket::new().server_access_logs(&logs, "photos/").unwrap();
     let mut reader = Role::assumed_by_service("ecs-tasks.amazonaws.com");
     let keyed_secret = Secret::generated().encryption_key(KEY);
-    let _ = keyed_secret.grant_read(&mut reader);
+    keyed_secret.grant_read(&mut reader);
     Stack::new("Storage")
         .with("AccessLogs", logs)
         .with("Logged", logged)

@@ -78,10 +78,10 @@ fn build_app(split: bool) -> App {
         .build()
         .unwrap();
 
-    let _ = photos.grant_read_write(&mut users);
-    let _ = notifications.grant_send(&mut users);
-    let _ = notifications.grant_consume(&mut orders);
-    let _ = sessions.grant_read_items(&mut orders);
+    photos.grant_read_write(&mut users);
+    notifications.grant_send(&mut users);
+    notifications.grant_consume(&mut orders);
+    sessions.grant_read_items(&mut orders);
     if split {
         // The client's stack holds the rules, so the shared stack does not depend on it.
         database.grant_connect(&mut orders);

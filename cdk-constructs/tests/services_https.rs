@@ -49,9 +49,9 @@ fn assembly() -> Assembly {
         .enable_exec()
         .build()
         .unwrap();
-    let _ = uploads.grant_read(&mut api);
-    let _ = jobs.grant_send(&mut api);
-    let _ = ParameterPath::new("/api/").unwrap().grant_read(&mut api);
+    uploads.grant_read(&mut api);
+    jobs.grant_send(&mut api);
+    ParameterPath::new("/api/").unwrap().grant_read(&mut api);
     let mut alb = ApplicationLoadBalancer::builder(&vpc)
         .certificate(CERT)
         .deletion_protection(true)

@@ -55,14 +55,14 @@ fn build_app(kms_grant: bool) -> App {
         .execution_role(&mut execution)
         .build()
         .unwrap();
-    let _read = photos.grant_read(&mut users);
-    let _consume = queue.grant_consume(&mut orders);
+    photos.grant_read(&mut users);
+    queue.grant_consume(&mut orders);
     if kms_grant {
         let statement = Statement::allow([Action::new("kms:Decrypt").unwrap()])
             .on("arn:aws:kms:eu-west-1:111122223333:key/example")
             .checked()
             .unwrap();
-        let _kms = execution.grant(statement);
+        execution.grant(statement);
     }
     assert_eq!(execution.services(), ["users", "orders"]);
 

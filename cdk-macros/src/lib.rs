@@ -47,12 +47,18 @@
 //! derive through `cdk::prelude::*`, which re-exports the variant that names `::cdk::core`; any
 //! other path is given with `#[construct(crate = "path::to::cdk_core")]`.
 //!
+//! The function-like macros behind cdk-constructs' `action!` and `actions!` check IAM action
+//! literals against the IAM action list of the pinned cfn-lint, which cdk-codegen writes to
+//! `src/generated/iam_actions.txt`. Use them through `cdk_constructs::action!` (or
+//! `cdk::prelude::*`): those wrappers pass the crate path the expansion needs.
+//!
 //! Layout as in serde and clap: `attr` parses the attributes, `check` validates them and
 //! `expand` writes the impl. All errors are collected, and on error a stub impl is still
 //! emitted so that uses of the type do not add unrelated errors.
 
 #![warn(missing_docs)]
 
+mod action;
 mod attr;
 mod check;
 mod expand;
@@ -75,4 +81,21 @@ pub fn derive_construct(input: TokenStream) -> TokenStream {
 pub fn derive_facade_construct(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input, expand::DefaultCrate::Facade).into()
+}
+
+/// Checks one IAM action literal and expands to a `cdk_constructs::iam::Action`. The input is
+/// `CRATE, "service:Action"`, `CRATE` being the path of cdk-constructs: call it through
+/// `cdk_constructs::action!`, which passes that path.
+#[doc(hidden)]
+#[proc_macro]
+pub fn checked_action(input: TokenStream) -> TokenStream {
+    action::expand(input.into(), false).into()
+}
+
+/// As [`checked_action!`], for several literals: expands to `[Action; N]`. Called through
+/// `cdk_constructs::actions!`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn checked_actions(input: TokenStream) -> TokenStream {
+    action::expand(input.into(), true).into()
 }

@@ -15,6 +15,11 @@
 
 /// Typed CloudFormation resources (`constructs::cfn`) and the higher-level constructs.
 pub use cdk_constructs as constructs;
+/// An IAM action checked by the compiler against the pinned IAM action list:
+/// `action!("sqs:ReceiveMessage")`.
+pub use cdk_constructs::action;
+/// Several checked IAM actions, as an array: `actions!["s3:GetObject", "s3:ListBucket"]`.
+pub use cdk_constructs::actions;
 /// A CIDR literal checked by the compiler: `cidr!("10.0.0.0/16")`.
 pub use cdk_constructs::cidr;
 pub use cdk_core as core;
@@ -29,13 +34,13 @@ use std::process::ExitCode;
 pub mod prelude {
     pub use crate::AppExt;
     pub use crate::Construct;
-    pub use cdk_constructs::cidr;
     pub use cdk_constructs::error::ConstructError;
     pub use cdk_constructs::network::{
         Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, IVpc, InterfaceService,
         NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup, SubnetSelection, Tier, TierKind,
         TieredVpc,
     };
+    pub use cdk_constructs::{action, actions, cidr};
     // Service constructs: IAM, ECS, load balancers, storage, data tier; the `I*` traits are
     // what other constructs ask of them (implemented by imported resources too).
     pub use cdk_constructs::data::{PostgresDatabase, RedisCache};

@@ -158,7 +158,8 @@ impl AutoScaling {
                 construct: "AutoScaling",
                 what: "schedule",
                 name: schedule.to_string(),
-                rule: "write it as `cron(0 22 * * ? *)`, `rate(1 hour)` or `at(2026-12-24T18:00:00)`",
+                rule:
+                    "write it as `cron(0 22 * * ? *)`, `rate(1 hour)` or `at(2026-12-24T18:00:00)`",
             });
         }
         self.schedules.push(ScheduledScaling {

@@ -2,9 +2,9 @@
 //! roles every ECS service needs.
 //!
 //! ```
-//! use cdk_constructs::iam::{Action, Grantee, Role, Statement};
-//! use cdk_constructs::role_name;
+//! use cdk_constructs::iam::{Grantee, Role, Statement};
 //! use cdk_constructs::storage::{IQueue, Queue};
+//! use cdk_constructs::{action, role_name};
 //!
 //! let mut build = Role::assumed_by_service("codebuild.amazonaws.com")
 //!     .named(role_name!("learner-build-role")); // checked at compile time
@@ -13,11 +13,11 @@
 //! assert_eq!(grant.action_names(), ["sqs:GetQueueAttributes", "sqs:SendMessage"]);
 //! // `*` only through the explicitly named call; `.on("*")` is refused by `checked()`.
 //! let _token = build.grant(
-//!     Statement::allow([Action::new("ecr:GetAuthorizationToken")?])
+//!     Statement::allow([action!("ecr:GetAuthorizationToken")]) // checked at compile time
 //!         .on_any_resource_explicitly()
 //!         .checked()?,
 //! );
-//! assert!(Statement::allow([Action::new("s3:GetObject")?]).on("*").checked().is_err());
+//! assert!(Statement::allow([action!("s3:GetObject")]).on("*").checked().is_err());
 //! # Ok::<(), cdk_constructs::error::ConstructError>(())
 //! ```
 
@@ -28,6 +28,9 @@ mod role;
 mod shared_execution;
 mod task_roles;
 
+// The proc macros behind `action!` / `actions!`, reached through `$crate::iam`.
+#[doc(hidden)]
+pub use cdk_macros::{checked_action as __checked_action, checked_actions as __checked_actions};
 pub(crate) use grant::{actions, grant_all};
 pub use grant::{CheckedStatement, Grant, Grantee};
 pub use name::{check_role_name, RoleNameText, ROLE_NAME_MAX};

@@ -147,20 +147,17 @@ fn app() -> Result<App, ConstructError> {
     .inline_policy_name("CodeBuildECRAccess")
     .description("CodeBuild: build and push the learner-app image, record its URI");
     build.grant(
-        Statement::allow([Action::new("ecr:GetAuthorizationToken")?])
+        Statement::allow([action!("ecr:GetAuthorizationToken")])
             .on_any_resource_explicitly()
             .checked()?,
     );
-    let push = [
+    let push = actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:CompleteLayerUpload",
         "ecr:InitiateLayerUpload",
         "ecr:PutImage",
         "ecr:UploadLayerPart",
-    ]
-    .into_iter()
-    .map(Action::new)
-    .collect::<Result<Vec<_>, _>>()?;
+    ];
     build.grant(
         Statement::allow(push)
             .on(fns::sub_plain(

@@ -107,18 +107,18 @@ impl Platform {
     ) -> Result<Microservice, ConstructError> {
         let mut orders = Microservice::new(self, execution, name, path)?;
         let consume = Statement::allow([
-            Action::new("sqs:ReceiveMessage")?,
-            Action::new("sqs:DeleteMessage")?,
-            Action::new("sqs:GetQueueAttributes")?,
+            action!("sqs:ReceiveMessage"),
+            action!("sqs:DeleteMessage"),
+            action!("sqs:GetQueueAttributes"),
         ])
         .on(self.order_processing_queue.queue_arn());
         orders.grant(consume.checked()?);
         let items = Statement::allow([
-            Action::new("dynamodb:GetItem")?,
-            Action::new("dynamodb:PutItem")?,
-            Action::new("dynamodb:UpdateItem")?,
-            Action::new("dynamodb:DeleteItem")?,
-            Action::new("dynamodb:Query")?,
+            action!("dynamodb:GetItem"),
+            action!("dynamodb:PutItem"),
+            action!("dynamodb:UpdateItem"),
+            action!("dynamodb:DeleteItem"),
+            action!("dynamodb:Query"),
         ])
         .on(self.sessions.table_arn());
         orders.grant(items.checked()?);

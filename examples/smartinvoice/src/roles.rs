@@ -57,29 +57,22 @@ fn policy_arn(text: &str) -> Val<PolicyArn> {
     fns::sub_plain(text).cast()
 }
 
-fn allow(actions: &[&str]) -> Result<Statement, ConstructError> {
-    let actions = actions
-        .iter()
-        .map(|a| Action::new(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Statement::allow(actions))
-}
-
 /// ECR read-only (`AmazonEC2ContainerRegistryReadOnly`), for one repository only.
 fn ecr_pull(role: &mut Role, repository: &str) -> Result<(), ConstructError> {
     // Kept from the document on purpose: `ecr:GetAuthorizationToken` has no resource type, so
     // `*` is the only resource IAM accepts for it.
-    let token = allow(&["ecr:GetAuthorizationToken"])?.on_any_resource_explicitly();
-    let _token = role.grant(token.checked()?);
-    let pull = allow(&[
+    let token =
+        Statement::allow(actions!["ecr:GetAuthorizationToken"]).on_any_resource_explicitly();
+    role.grant(token.checked()?);
+    let pull = Statement::allow(actions![
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
         "ecr:GetDownloadUrlForLayer",
-    ])?
+    ])
     .on(arn(&format!(
         "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
     )));
-    let _pull = role.grant(pull.checked()?);
+    role.grant(pull.checked()?);
     Ok(())
 }
 
@@ -90,17 +83,17 @@ impl Roles {
         let mut eb_ec2 = Role::assumed_by_service("ec2.amazonaws.com")
             .description("smartinvoice backend instances (Elastic Beanstalk)");
         // AmazonS3FullAccess -> read and write the invoices bucket.
-        let _invoices = resources.invoices.grant_read_write(&mut eb_ec2);
+        resources.invoices.grant_read_write(&mut eb_ec2);
         // AmazonSQSFullAccess -> send OCR jobs.
-        let _jobs = resources.ocr_jobs.grant_send(&mut eb_ec2);
+        resources.ocr_jobs.grant_send(&mut eb_ec2);
         // AmazonSSMReadOnlyAccess -> the backend's parameters only.
-        let _config = ParameterPath::new("/smartinvoice/backend")?.grant_read(&mut eb_ec2);
+        ParameterPath::new("/smartinvoice/backend")?.grant_read(&mut eb_ec2);
         // AmazonEC2ContainerRegistryReadOnly -> the backend's image repository only.
         ecr_pull(&mut eb_ec2, "smartinvoice-backend")?;
         // AmazonCognitoPowerUser (every Cognito action, on every resource) -> the user
         // administration a backend does, on the user pools of this account and region. The
         // pool is created in a later step of the guide; replace `userpool/*` by its ARN then.
-        let cognito = allow(&[
+        let cognito = Statement::allow(actions![
             "cognito-idp:AdminCreateUser",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
@@ -108,24 +101,24 @@ impl Roles {
             "cognito-idp:AdminRespondToAuthChallenge",
             "cognito-idp:AdminUpdateUserAttributes",
             "cognito-idp:ListUsers",
-        ])?
+        ])
         .on(arn(
             "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*",
         ));
-        let _cognito = eb_ec2.grant(cognito.checked()?);
+        eb_ec2.grant(cognito.checked()?);
         // CloudWatchLogsFullAccess -> streaming instance logs to Elastic Beanstalk's own log
         // groups (what the AWSElasticBeanstalkWebTier policy grants for logs).
-        let logs = allow(&[
+        let logs = Statement::allow(actions![
             "logs:CreateLogGroup",
             "logs:CreateLogStream",
             "logs:DescribeLogStreams",
             "logs:PutLogEvents",
             "logs:PutRetentionPolicy",
-        ])?
+        ])
         .on(arn(
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/elasticbeanstalk/*",
         ));
-        let _logs = eb_ec2.grant(logs.checked()?);
+        eb_ec2.grant(logs.checked()?);
         let eb_instance_profile = InstanceProfile::new(vec![eb_ec2.role_name()]);
 
         // 7.2: the document's choice is kept on purpose. These two AWS managed policies are
@@ -145,16 +138,16 @@ impl Roles {
         let mut ocr = TaskRoles::new();
         // AmazonECSTaskExecutionRolePolicy + CloudWatchLogsFullAccess -> pull the OCR image
         // and write to the OCR log group.
-        let _pull = ocr.grant_ecr_pull(vec![arn(
+        ocr.grant_ecr_pull(vec![arn(
             "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/smartinvoice-ocr",
         )]);
-        let _logs = ocr.grant_log_writes(resources.ocr_logs.log_group_arn().into());
+        ocr.grant_log_writes(resources.ocr_logs.log_group_arn().into());
         // The task role (grants on `TaskRoles` go to it): AmazonS3FullAccess -> the invoices
         // bucket; AmazonSQSFullAccess -> consume OCR jobs; AmazonSSMReadOnlyAccess -> the OCR
         // service's parameters.
-        let _invoices = resources.invoices.grant_read_write(&mut ocr);
-        let _jobs = resources.ocr_jobs.grant_consume(&mut ocr);
-        let _config = ParameterPath::new("/smartinvoice/ocr")?.grant_read(&mut ocr);
+        resources.invoices.grant_read_write(&mut ocr);
+        resources.ocr_jobs.grant_consume(&mut ocr);
+        ParameterPath::new("/smartinvoice/ocr")?.grant_read(&mut ocr);
 
         Ok(Roles {
             eb_ec2,
