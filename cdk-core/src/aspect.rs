@@ -4,6 +4,7 @@
 use crate::construct::{Annotation, Construct};
 use crate::element::ElementMut;
 use crate::resource::ResourceCore;
+use crate::value::{Val, Value};
 
 /// A visitor applied to every node of a stack (or of the app) before synthesis.
 pub trait Aspect {
@@ -59,7 +60,7 @@ impl AspectNode<'_> {
 #[derive(Debug, Clone)]
 pub struct Tags {
     under: String,
-    tags: Vec<(String, String)>,
+    tags: Vec<(String, Value)>,
 }
 
 impl Tags {
@@ -77,9 +78,10 @@ impl Tags {
         self
     }
 
-    /// Adds `key = value`.
-    pub fn add(mut self, key: impl Into<String>, value: impl Into<String>) -> Tags {
-        self.tags.push((key.into(), value.into()));
+    /// Adds `key = value`. The value is a literal or any string-valued function: a parameter's
+    /// `ref_()`, `fns::sub("${AWS::StackName}-web")`, ...
+    pub fn add(mut self, key: impl Into<String>, value: impl Into<Val<String>>) -> Tags {
+        self.tags.push((key.into(), value.into().into_value()));
         self
     }
 }
@@ -102,7 +104,7 @@ impl Aspect for Tags {
             return;
         }
         for (k, v) in &self.tags {
-            crate::tag::tag_subtree(node.construct, k, v);
+            crate::tag::tag_value(node.construct, k, v);
         }
     }
 }

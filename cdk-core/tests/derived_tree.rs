@@ -162,3 +162,52 @@ fn aspect_changes_resources_and_warns() {
         .collect();
     assert_eq!(warnings, ["Prod/Platform/Audit"]);
 }
+
+#[test]
+fn tags_take_parameters_and_functions_as_values() {
+    let env = cdk_core::Parameter::<String>::new().logical_id("Env");
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with(
+                "Queue",
+                RawResource::new("AWS::SQS::Queue").override_logical_id("Queue"),
+            )
+            .aspect(
+                Tags::new()
+                    .add("env", env.value())
+                    .add("name", cdk_core::fns::sub_plain("${AWS::StackName}-queue"))
+                    .add("team", "orders"),
+            )
+            .with("Env", env),
+    );
+    let t = Template::synth(&mut app, "Prod").unwrap();
+    assert_eq!(
+        t.to_json()["Resources"]["Queue"]["Properties"]["Tags"],
+        json!([
+            {"Key": "env", "Value": {"Ref": "Env"}},
+            {"Key": "name", "Value": {"Fn::Sub": "${AWS::StackName}-queue"}},
+            {"Key": "team", "Value": "orders"}
+        ])
+    );
+}
+
+#[test]
+fn tag_subtree_replaces_a_tag_with_a_function_value() {
+    let mut p = platform();
+    tag_subtree(&mut p, "team", "first");
+    let count = tag_subtree(
+        &mut p,
+        "team",
+        cdk_core::fns::sub_plain("${AWS::Region}-orders"),
+    );
+    assert_eq!(count, 5);
+    let mut app = App::new();
+    app.add(Stack::new("Prod").with("Platform", p));
+    let t = Template::synth(&mut app, "Prod").unwrap();
+    t.assert_resource_properties_count_is(
+        "AWS::SNS::Topic",
+        json!({"Tags": [{"Key": "team", "Value": {"Fn::Sub": "${AWS::Region}-orders"}}]}),
+        2,
+    );
+}
