@@ -196,10 +196,12 @@ pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) -> R
                 }
             }
             _ if deleting => return Ok(()),
-            Value::Fn(_) => return Err(format!(
+            Value::Fn(_) => {
+                return Err(format!(
                 "'{}' is a function or reference, whose result cannot be changed by an override",
                 keys[..depth].join(".")
-            )),
+            ))
+            }
             other => {
                 if is_index(key) {
                     return Err(no_list_to_index(key, &keys[..depth].join("."), "a scalar"));
@@ -235,9 +237,11 @@ pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) -> R
             map.insert(last.clone(), v);
         }
         (_, None) => {}
-        (Value::Fn(_), Some(_)) => return Err(format!(
+        (Value::Fn(_), Some(_)) => {
+            return Err(format!(
             "'{parent}' is a function or reference, whose result cannot be changed by an override"
-        )),
+        ))
+        }
         (other, Some(v)) => {
             if is_index(last) {
                 return Err(no_list_to_index(last, &parent, "a scalar"));
