@@ -18,6 +18,8 @@ pub use cdk_constructs as constructs;
 /// A CIDR literal checked by the compiler: `cidr!("10.0.0.0/16")`.
 pub use cdk_constructs::cidr;
 pub use cdk_core as core;
+/// An id literal checked by the compiler: `id!(VpcId, "vpc-0abc1234")`.
+pub use cdk_core::id;
 pub use cdk_core::{fns, kind};
 /// `#[derive(Construct)]` for users of this crate: the generated impl names `::cdk::core`, so a
 /// program needs no direct dependency on `cdk-core`.
@@ -36,6 +38,7 @@ pub mod prelude {
         NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup, SubnetSelection, Tier, TierKind,
         TieredVpc,
     };
+    pub use cdk_core::id;
     // Service constructs (issue 7): IAM, ECS, load balancers, storage, data tier.
     pub use cdk_constructs::data::{PostgresDatabase, RedisCache};
     pub use cdk_constructs::ecs::{
