@@ -10,7 +10,8 @@ struct ConfigError(&'static str);
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown environment '{}'; use dev or prod\n", self.0)
+        // A trailing newline, as some errors have: the message is printed without it.
+        writeln!(f, "unknown environment '{}'; use dev or prod", self.0)
     }
 }
 
