@@ -19,9 +19,9 @@ fn logical_id(t: &Template, type_name: &str, prefix: &str) -> String {
 
 #[test]
 fn chain_writes_ingress_and_matching_egress() {
-    let mut alb = SecurityGroup::new("vpc-1", "alb", "Load balancer");
-    let mut tasks = SecurityGroup::new("vpc-1", "tasks", "Tasks");
-    let mut db = SecurityGroup::new("vpc-1", "db", "Database");
+    let mut alb = SecurityGroup::new("vpc-0abc1234", "alb", "Load balancer");
+    let mut tasks = SecurityGroup::new("vpc-0abc1234", "tasks", "Tasks");
+    let mut db = SecurityGroup::new("vpc-0abc1234", "db", "Database");
     alb.allow_from_any_ipv4(Port::tcp(443));
     tasks.allow_from(&alb, Port::tcp(3000));
     db.allow_from(&tasks, Port::tcp(5432));
@@ -86,8 +86,8 @@ fn chain_writes_ingress_and_matching_egress() {
 
 #[test]
 fn rules_live_in_the_consuming_stack_across_stacks() {
-    let alb = SecurityGroup::new("vpc-1", "alb", "Load balancer");
-    let mut tasks = SecurityGroup::new("vpc-1", "tasks", "Tasks");
+    let alb = SecurityGroup::new("vpc-0abc1234", "alb", "Load balancer");
+    let mut tasks = SecurityGroup::new("vpc-0abc1234", "tasks", "Tasks");
     tasks.allow_from(&alb, Port::tcp(3000));
     let mut app = App::new();
     app.add(Stack::new("Edge").with("Alb", alb));
@@ -117,7 +117,7 @@ fn rules_live_in_the_consuming_stack_across_stacks() {
 #[test]
 fn internal_cidr_and_outbound_rules() {
     let mut cluster =
-        SecurityGroup::new("vpc-1", "cluster", "Cluster members").allow_all_outbound();
+        SecurityGroup::new("vpc-0abc1234", "cluster", "Cluster members").allow_all_outbound();
     cluster.allow_internally(Port::udp(7946));
     cluster
         .allow_from_cidr(cidr!("192.168.0.0/16"), Port::tcp(22))
@@ -174,9 +174,9 @@ impl Connectable for Service {
 
 #[test]
 fn any_connectable_works_with_the_trait_methods() {
-    let lb = SecurityGroup::new("vpc-1", "lb", "LB");
+    let lb = SecurityGroup::new("vpc-0abc1234", "lb", "LB");
     let mut svc = Service {
-        group: SecurityGroup::new("vpc-1", "svc", "Service"),
+        group: SecurityGroup::new("vpc-0abc1234", "svc", "Service"),
     };
     svc.allow_from(&lb, Port::tcp(8080))
         .allow_to(&lb, Port::tcp(9090));
@@ -185,7 +185,7 @@ fn any_connectable_works_with_the_trait_methods() {
 
 #[test]
 fn public_http_is_marked_deliberate_for_checkov_but_ssh_is_not() {
-    let mut edge = SecurityGroup::new("vpc-1", "edge", "Edge");
+    let mut edge = SecurityGroup::new("vpc-0abc1234", "edge", "Edge");
     edge.allow_from_any_ipv4(Port::tcp(80))
         .allow_from_any_ipv4(Port::tcp_range(8000, 8100).unwrap())
         .allow_from_any_ipv4(Port::tcp_range(1, 100).unwrap())

@@ -143,6 +143,18 @@ pub trait Construct {
     fn costs(&self) -> Vec<CostItem> {
         Vec::new()
     }
+
+    /// The construct as [`Any`](std::any::Any), so that aspects can select nodes by Rust type
+    /// ([`for_type`](crate::aspect::for_type)). `None` by default; the resources, the
+    /// `#[derive(Construct)]` of a struct without generics and `Group` return `Some(self)`.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
+
+    /// Mutable [`as_any`](Construct::as_any).
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }
 
 impl<T: Construct + ?Sized> Construct for Box<T> {
@@ -166,6 +178,12 @@ impl<T: Construct + ?Sized> Construct for Box<T> {
     }
     fn costs(&self) -> Vec<CostItem> {
         (**self).costs()
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        (**self).as_any()
+    }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        (**self).as_any_mut()
     }
 }
 
@@ -286,6 +304,12 @@ impl Group {
 impl Construct for Group {
     fn construct_type(&self) -> &str {
         "Group"
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
     }
     fn children(&self) -> Vec<Child<'_>> {
         self.children

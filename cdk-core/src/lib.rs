@@ -22,7 +22,7 @@ pub mod tag;
 pub mod value;
 
 pub use app::App;
-pub use aspect::{Aspect, AspectNode, Tags};
+pub use aspect::{for_cfn_type, for_type, Aspect, AspectContext, AspectNode, Tags};
 pub use construct::{
     Annotation, Child, ChildId, ChildMut, Construct, ConstructField, CostItem, Group, Level,
 };

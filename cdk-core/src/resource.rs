@@ -382,6 +382,12 @@ macro_rules! impl_resource {
             fn element_mut(&mut self) -> ::std::option::Option<$crate::ElementMut<'_>> {
                 ::std::option::Option::Some($crate::ElementMut::Resource(&mut self.core))
             }
+            fn as_any(&self) -> ::std::option::Option<&dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
+            fn as_any_mut(&mut self) -> ::std::option::Option<&mut dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
         }
     };
 }

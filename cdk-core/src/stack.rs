@@ -76,6 +76,10 @@ impl Stack {
     }
 
     /// A stack tag (CloudFormation propagates stack tags to the resources it creates).
+    ///
+    /// Literal strings only: stack tags are passed to the CreateStack call, outside the template,
+    /// where nothing evaluates functions or parameters. For a value computed at deploy time, tag
+    /// the resources with the [`Tags`](crate::Tags) aspect instead.
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags.insert(key.into(), value.into());
         self

@@ -32,7 +32,18 @@ impl Property for Tag {}
 /// Adds tag `key = value` to every taggable resource in `construct`'s subtree (resources whose
 /// type has no tags are left alone). A tag the resource already has with the same key is
 /// replaced. Returns how many resources were tagged.
-pub fn tag_subtree(construct: &mut dyn Construct, key: &str, value: &str) -> usize {
+///
+/// The value is a literal or any string-valued function (a parameter's `ref_()`, `fns::sub`,
+/// ...): resource tags are properties, which CloudFormation evaluates.
+pub fn tag_subtree(
+    construct: &mut dyn Construct,
+    key: &str,
+    value: impl Into<Val<String>>,
+) -> usize {
+    tag_value(construct, key, &value.into().into_value())
+}
+
+pub(crate) fn tag_value(construct: &mut dyn Construct, key: &str, value: &Value) -> usize {
     let mut count = 0;
     if let Some(ElementMut::Resource(core)) = construct.element_mut() {
         let format = core.tag_format();
@@ -42,12 +53,12 @@ pub fn tag_subtree(construct: &mut dyn Construct, key: &str, value: &str) -> usi
         }
     }
     for child in construct.children_mut() {
-        count += tag_subtree(child.node, key, value);
+        count += tag_value(child.node, key, value);
     }
     count
 }
 
-fn apply(props: &mut Props, format: TagFormat, key: &str, value: &str) {
+fn apply(props: &mut Props, format: TagFormat, key: &str, value: &Value) {
     match format {
         TagFormat::List => {
             let mut tags = match props.remove("Tags") {
@@ -61,7 +72,7 @@ fn apply(props: &mut Props, format: TagFormat, key: &str, value: &str) {
                     .and_then(Value::as_str)
                     != Some(key)
             });
-            tags.push(Tag::new(key, value).into());
+            tags.push(Tag::new(key, Val::<String>::from_value_unchecked(value.clone())).into());
             props.set("Tags", Value::List(tags));
         }
         TagFormat::Map => {
@@ -69,7 +80,7 @@ fn apply(props: &mut Props, format: TagFormat, key: &str, value: &str) {
                 Some(Value::Map(m)) => m,
                 _ => Default::default(),
             };
-            tags.insert(key.to_string(), Value::str(value));
+            tags.insert(key.to_string(), value.clone());
             props.set("Tags", Value::Map(tags));
         }
         TagFormat::None => {}

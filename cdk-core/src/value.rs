@@ -203,6 +203,17 @@ pub enum Intrinsic {
         /// How to carry it across stacks.
         strategy: CrossStackStrategy,
     },
+    /// A literal that does not have the shape of the id kind it was converted into (a subnet id
+    /// where a VPC id goes). Not a CloudFormation function: it is kept so that synthesis fails
+    /// with the construct path and the property, instead of the conversion panicking.
+    InvalidLiteral {
+        /// The literal as written.
+        literal: String,
+        /// The kind it was meant to be (`VpcId`).
+        kind: &'static str,
+        /// The shape that kind expects, in words.
+        expected: &'static str,
+    },
 }
 
 impl Value {
@@ -260,18 +271,70 @@ impl Value {
         }
     }
 
-    /// Whether the value is (or contains) no intrinsic.
+    /// Whether the value is (or contains) no intrinsic. A literal of the wrong shape for its
+    /// id kind is still a literal (synthesis reports its shape instead).
     pub fn is_literal(&self) -> bool {
         match self {
             Value::List(items) => items.iter().all(Value::is_literal),
             Value::Map(map) => map.values().all(Value::is_literal),
-            Value::Fn(_) => false,
+            Value::Fn(f) => matches!(**f, Intrinsic::InvalidLiteral { .. }),
             _ => true,
         }
     }
 }
 
 impl Intrinsic {
+    /// Calls `f` on each value directly inside this function (its arguments).
+    pub(crate) fn for_each_value<'a>(&'a self, f: &mut dyn FnMut(&'a Value)) {
+        match self {
+            Intrinsic::Ref { .. }
+            | Intrinsic::GetAtt { .. }
+            | Intrinsic::Condition(_)
+            | Intrinsic::InvalidLiteral { .. } => {}
+            Intrinsic::Sub { variables, .. } => variables.values().for_each(f),
+            Intrinsic::Join { values: x, .. }
+            | Intrinsic::Split { source: x, .. }
+            | Intrinsic::GetAzs { region: x }
+            | Intrinsic::ImportValue { name: x }
+            | Intrinsic::Not(x)
+            | Intrinsic::Base64(x)
+            | Intrinsic::Other { argument: x, .. }
+            | Intrinsic::CrossStack { value: x, .. } => f(x),
+            Intrinsic::Select { index, list } => {
+                f(index);
+                f(list)
+            }
+            Intrinsic::If {
+                then, otherwise, ..
+            } => {
+                f(then);
+                f(otherwise)
+            }
+            Intrinsic::Equals(a, b) => {
+                f(a);
+                f(b)
+            }
+            Intrinsic::And(v) | Intrinsic::Or(v) => v.iter().for_each(f),
+            Intrinsic::FindInMap {
+                top_key,
+                second_key,
+                ..
+            } => {
+                f(top_key);
+                f(second_key)
+            }
+            Intrinsic::Cidr {
+                ip_block,
+                count,
+                cidr_bits,
+            } => {
+                f(ip_block);
+                f(count);
+                f(cidr_bits)
+            }
+        }
+    }
+
     fn for_each_node(&self, f: &mut dyn FnMut(NodeId)) {
         let target = |t: &Target, f: &mut dyn FnMut(NodeId)| {
             if let Target::Node(n) = t {
@@ -325,6 +388,7 @@ impl Intrinsic {
             }
             Intrinsic::Other { argument, .. } => argument.for_each_node(f),
             Intrinsic::CrossStack { value, .. } => value.for_each_node(f),
+            Intrinsic::InvalidLiteral { .. } => {}
         }
     }
 }
@@ -441,14 +505,32 @@ impl<K: IdKind> From<Val<K>> for Val<String> {
         v.cast()
     }
 }
+impl<K: IdKind> Val<K> {
+    /// A literal of kind `K`, checked against the kind's shape ([`IdKind::SHAPE`]). A literal of
+    /// the wrong shape does not panic: it is recorded, and synthesis fails naming the construct
+    /// path, the property and the shape expected. To pass a literal the check refuses on
+    /// purpose, convert a plain string: `Val::<String>::from(text).cast::<K>()`.
+    pub fn literal(text: impl Into<String>) -> Self {
+        let literal = text.into();
+        if K::SHAPE.matches(&literal) {
+            Val::from_value_unchecked(Value::String(literal))
+        } else {
+            Val::from_value_unchecked(Value::func(Intrinsic::InvalidLiteral {
+                literal,
+                kind: K::NAME,
+                expected: K::EXPECTED,
+            }))
+        }
+    }
+}
 impl<K: IdKind> From<&str> for Val<K> {
     fn from(s: &str) -> Self {
-        Val::from_value_unchecked(Value::str(s))
+        Val::literal(s)
     }
 }
 impl<K: IdKind> From<String> for Val<K> {
     fn from(s: String) -> Self {
-        Val::from_value_unchecked(Value::String(s))
+        Val::literal(s)
     }
 }
 

@@ -162,3 +162,174 @@ fn aspect_changes_resources_and_warns() {
         .collect();
     assert_eq!(warnings, ["Prod/Platform/Audit"]);
 }
+
+#[test]
+fn tags_take_parameters_and_functions_as_values() {
+    let env = cdk_core::Parameter::<String>::new().logical_id("Env");
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with(
+                "Queue",
+                RawResource::new("AWS::SQS::Queue").override_logical_id("Queue"),
+            )
+            .aspect(
+                Tags::new()
+                    .add("env", env.value())
+                    .add("name", cdk_core::fns::sub_plain("${AWS::StackName}-queue"))
+                    .add("team", "orders"),
+            )
+            .with("Env", env),
+    );
+    let t = Template::synth(&mut app, "Prod").unwrap();
+    assert_eq!(
+        t.to_json()["Resources"]["Queue"]["Properties"]["Tags"],
+        json!([
+            {"Key": "env", "Value": {"Ref": "Env"}},
+            {"Key": "name", "Value": {"Fn::Sub": "${AWS::StackName}-queue"}},
+            {"Key": "team", "Value": "orders"}
+        ])
+    );
+}
+
+#[test]
+fn tag_subtree_replaces_a_tag_with_a_function_value() {
+    let mut p = platform();
+    tag_subtree(&mut p, "team", "first");
+    let count = tag_subtree(
+        &mut p,
+        "team",
+        cdk_core::fns::sub_plain("${AWS::Region}-orders"),
+    );
+    assert_eq!(count, 5);
+    let mut app = App::new();
+    app.add(Stack::new("Prod").with("Platform", p));
+    let t = Template::synth(&mut app, "Prod").unwrap();
+    t.assert_resource_properties_count_is(
+        "AWS::SNS::Topic",
+        json!({"Tags": [{"Key": "team", "Value": {"Fn::Sub": "${AWS::Region}-orders"}}]}),
+        2,
+    );
+}
+
+#[test]
+fn for_type_visits_every_node_of_that_rust_type() {
+    use cdk_core::aspect::for_type;
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let record = seen.clone();
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with("Platform", platform())
+            .aspect(for_type(move |w: &mut Worker, ctx| {
+                record.borrow_mut().push(ctx.path().to_string());
+                w.topic.core_mut().set("DisplayName", "worker");
+            })),
+    );
+    let t = Template::synth(&mut app, "Prod").unwrap();
+    let visited = seen.borrow().clone();
+    assert_eq!(
+        visited,
+        [
+            "Prod/Platform/Orders/Workers1",
+            "Prod/Platform/Orders/Workers2"
+        ]
+    );
+    t.assert_resource_properties_count_is("AWS::SNS::Topic", json!({"DisplayName": "worker"}), 2);
+}
+
+#[test]
+fn for_type_reports_at_the_node_path() {
+    use cdk_core::aspect::for_type;
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with("Platform", platform())
+            .aspect(for_type(|r: &mut RawResource, ctx| {
+                if r.core().type_name() == "AWS::SQS::Queue" {
+                    ctx.error("queues need an owner tag");
+                }
+            })),
+    );
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.0.len(), 1, "{err}");
+    assert_eq!(err.0[0].path, "Prod/Platform/Orders/Queue");
+    assert_eq!(err.0[0].message, "queues need an owner tag");
+}
+
+#[test]
+fn for_cfn_type_selects_resources_by_cloudformation_type() {
+    use cdk_core::aspect::for_cfn_type;
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with("Platform", platform())
+            .with("Outside", RawResource::new("AWS::S3::Bucket"))
+            .aspect(for_cfn_type("AWS::SNS::Topic", |core, ctx| {
+                core.set("TopicName", ctx.path().replace('/', "-"));
+                ctx.warning("topic renamed");
+            })),
+    );
+    let assembly = app.synth().unwrap();
+    let t = Template::from_stack(&assembly, "Prod").unwrap();
+    t.assert_has_resource_properties(
+        "AWS::SNS::Topic",
+        json!({"TopicName": "Prod-Platform-Orders-Workers1-Topic"}),
+    );
+    t.assert_resource_properties_count_is(
+        "AWS::SNS::Topic",
+        json!({"TopicName": Match::any_value()}),
+        2,
+    );
+    t.assert_has_resource("AWS::S3::Bucket", json!({"Properties": Match::absent()}));
+    let warned: Vec<&str> = assembly
+        .annotations
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            "Prod/Platform/Orders/Workers1/Topic",
+            "Prod/Platform/Orders/Workers2/Topic"
+        ]
+    );
+}
+
+#[test]
+fn nodes_without_any_are_not_selected_by_type() {
+    // A hand-written construct that keeps the default `as_any` is never matched.
+    struct Opaque(RawResource);
+    impl cdk_core::Construct for Opaque {
+        fn construct_type(&self) -> &str {
+            "Opaque"
+        }
+        fn children_mut(&mut self) -> Vec<cdk_core::ChildMut<'_>> {
+            vec![cdk_core::ChildMut {
+                id: "Inner".into(),
+                node: &mut self.0,
+            }]
+        }
+        fn children(&self) -> Vec<cdk_core::Child<'_>> {
+            vec![cdk_core::Child {
+                id: "Inner".into(),
+                node: &self.0,
+            }]
+        }
+    }
+    let count = std::rc::Rc::new(std::cell::Cell::new(0));
+    let (opaque, inner) = (count.clone(), count.clone());
+    let mut app = App::new();
+    app.add(
+        Stack::new("Prod")
+            .with("O", Opaque(RawResource::new("AWS::SQS::Queue")))
+            .aspect(cdk_core::aspect::for_type(move |_: &mut Opaque, _ctx| {
+                opaque.set(opaque.get() + 100)
+            }))
+            .aspect(cdk_core::aspect::for_type(
+                move |_: &mut RawResource, _ctx| inner.set(inner.get() + 1),
+            )),
+    );
+    app.synth().unwrap();
+    assert_eq!(count.get(), 1, "only the raw resource inside is matched");
+}

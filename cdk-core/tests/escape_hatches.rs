@@ -230,3 +230,110 @@ fn skip_check_writes_checkov_metadata_next_to_other_metadata() {
         })
     );
 }
+
+fn task_definition() -> RawResource {
+    RawResource::new("AWS::ECS::TaskDefinition")
+        .override_logical_id("Task")
+        .prop(
+            "ContainerDefinitions",
+            json!([
+                {"Name": "web", "Command": ["serve"]},
+                {"Name": "worker", "Command": ["work"], "Essential": false}
+            ]),
+        )
+}
+
+fn synth_errors(stack: Stack) -> cdk_core::SynthErrors {
+    let mut app = App::new().with(stack);
+    app.synth().unwrap_err()
+}
+
+#[test]
+fn numeric_segments_index_into_lists() {
+    let mut task = task_definition()
+        .add_override(
+            "Properties.ContainerDefinitions.0.Command",
+            vec!["serve", "--port", "80"],
+        )
+        .add_override("Properties.ContainerDefinitions.1.Command.0", "drain");
+    task.core_mut()
+        .add_deletion_override("Properties.ContainerDefinitions.1.Essential");
+    let t = synth(Stack::new("S").with("Task", task));
+    assert_eq!(
+        t["Resources"]["Task"]["Properties"]["ContainerDefinitions"],
+        json!([
+            {"Name": "web", "Command": ["serve", "--port", "80"]},
+            {"Name": "worker", "Command": ["drain"]}
+        ])
+    );
+}
+
+#[test]
+fn deletion_override_removes_a_list_item() {
+    let mut task = task_definition();
+    task.core_mut()
+        .add_deletion_override("Properties.ContainerDefinitions.0");
+    let t = synth(Stack::new("S").with("Task", task));
+    assert_eq!(
+        t["Resources"]["Task"]["Properties"]["ContainerDefinitions"],
+        json!([{"Name": "worker", "Command": ["work"], "Essential": false}])
+    );
+}
+
+#[test]
+fn index_out_of_range_is_an_error_naming_path_and_override() {
+    let task = task_definition().add_override("Properties.ContainerDefinitions.2.Command", "x");
+    let e = synth_errors(Stack::new("S").with("Task", task));
+    assert_eq!(e.0.len(), 1, "{e}");
+    assert_eq!(e.0[0].path, "S/Task");
+    assert_eq!(
+        e.0[0].message,
+        "override of 'Properties.ContainerDefinitions.2.Command': index 2 is out of range: \
+         'Properties.ContainerDefinitions' is a list of 2 items"
+    );
+}
+
+#[test]
+fn deletion_override_out_of_range_is_an_error() {
+    let mut task = task_definition();
+    task.core_mut()
+        .add_deletion_override("Properties.ContainerDefinitions.5");
+    let e = synth_errors(Stack::new("S").with("Task", task));
+    assert_eq!(e.0[0].path, "S/Task");
+    assert!(
+        e.0[0].message.starts_with(
+            "deletion override of 'Properties.ContainerDefinitions.5': index 5 is out of range"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_name_into_a_list_is_an_error() {
+    let task = task_definition().add_override("Properties.ContainerDefinitions.Command", "x");
+    let e = synth_errors(Stack::new("S").with("Task", task));
+    assert!(
+        e.0[0].message.contains(
+            "'Properties.ContainerDefinitions' is a list, so the next segment must be an index (0 to 1), not 'Command'"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_index_where_no_list_is_set_is_an_error_not_a_map() {
+    let q = RawResource::new("AWS::SQS::Queue")
+        .prop("DelaySeconds", 5)
+        .add_override("Properties.Missing.0.Name", "x")
+        .add_override("Properties.DelaySeconds.0", 1);
+    let e = synth_errors(Stack::new("S").with("Q", q));
+    let messages: Vec<&str> = e.0.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "override of 'Properties.Missing.0.Name': index 0 needs a list at 'Properties.Missing', but nothing is there",
+            "override of 'Properties.DelaySeconds.0': index 0 needs a list at 'Properties.DelaySeconds', but a scalar is there",
+        ]
+    );
+    assert!(e.0.iter().all(|e| e.path == "S/Q"));
+}

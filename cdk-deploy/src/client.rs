@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::config::interceptors::InterceptorContext;
+use aws_sdk_cloudformation::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cloudformation::config::ProvideCredentials;
 
 use crate::errors::{Error, Result};
@@ -30,6 +32,8 @@ pub struct Clients {
 }
 
 /// Standard retry mode: exponential backoff with jitter on throttling and transient errors.
+/// The clients built by [`Clients`] also stop at the first refused connection
+/// ([`FailFastOnRefused`]).
 pub fn retry_config() -> RetryConfig {
     RetryConfig::standard()
         .with_max_attempts(6)
@@ -84,9 +88,13 @@ impl Clients {
         // Emulators and custom endpoints serve buckets by path, not by host name.
         let s3_config = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(endpoint_url.is_some())
+            .retry_classifier(FailFastOnRefused)
+            .build();
+        let cfn_config = aws_sdk_cloudformation::config::Builder::from(sdk)
+            .retry_classifier(FailFastOnRefused)
             .build();
         Ok(Clients {
-            cfn: aws_sdk_cloudformation::Client::new(sdk),
+            cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             region,
             endpoint_url,
@@ -104,8 +112,68 @@ impl Clients {
         &self.cfn
     }
 
+    /// The region the clients call.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint given with `--endpoint-url` (or the SDK configuration), if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The CloudFormation endpoint calls go to: the explicit one, or the region's.
+    pub fn cloudformation_endpoint(&self) -> String {
+        match &self.endpoint_url {
+            Some(url) => url.clone(),
+            None => format!("https://cloudformation.{}.amazonaws.com", self.region),
+        }
+    }
+
     /// The S3 client (template uploads).
     pub fn s3(&self) -> &aws_sdk_s3::Client {
         &self.s3
     }
+}
+
+/// A retry classifier that forbids retrying a refused connection: nothing listens at the
+/// endpoint, so retrying only delays the error by the whole backoff (about 8 seconds with
+/// [`retry_config`]). Throttling, 5xx responses, timeouts and reset connections are still
+/// retried by the standard classifiers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FailFastOnRefused;
+
+impl ClassifyRetry for FailFastOnRefused {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let refused = ctx
+            .output_or_error()
+            .and_then(|result| result.err())
+            .and_then(|error| error.as_connector_error())
+            .is_some_and(|error| {
+                io_error_kind(error) == Some(std::io::ErrorKind::ConnectionRefused)
+            });
+        if refused {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "FailFastOnRefused"
+    }
+}
+
+/// The kind of the first I/O error in `error`'s source chain.
+pub(crate) fn io_error_kind(
+    error: &(dyn std::error::Error + 'static),
+) -> Option<std::io::ErrorKind> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        current = e.source();
+    }
+    None
 }

@@ -29,6 +29,19 @@ pub enum Error {
         /// Error code and message from the service, or the transport error.
         message: String,
     },
+    /// The endpoint could not be reached at all (connection refused, name not resolved, no
+    /// response in time): the request never got to AWS.
+    #[error("cannot reach the {service} endpoint {endpoint} (region {region}): {reason} — is the endpoint right, is the network up, or pass --endpoint-url")]
+    Unreachable {
+        /// `CloudFormation` or `S3`.
+        service: &'static str,
+        /// The endpoint URL called.
+        endpoint: String,
+        /// The region.
+        region: String,
+        /// What happened, e.g. "connection refused".
+        reason: String,
+    },
     /// A stack operation ended in a failure state.
     #[error("stack {stack} failed: {reason}; {outcome}")]
     StackFailed {
@@ -103,18 +116,83 @@ pub enum Error {
 }
 
 impl Error {
-    /// Converts an SDK error into [`Error::Aws`], keeping the service's code and message.
+    /// Converts an SDK error into [`Error::Aws`], keeping the service's code and message, or
+    /// into [`Error::Unreachable`] when the request never reached the endpoint (the endpoint
+    /// and region are filled in by [`Error::at_endpoint`]).
     pub(crate) fn aws<E, R>(operation: &'static str, stack: &str, err: SdkError<E, R>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
+        if let Some(reason) = unreachable_reason(&err) {
+            return Error::Unreachable {
+                service: "CloudFormation",
+                endpoint: String::new(),
+                region: String::new(),
+                reason,
+            };
+        }
         Error::Aws {
             operation,
             stack: stack.to_string(),
             message: describe_sdk_error(&err),
         }
     }
+}
+
+impl Error {
+    /// Names the endpoint and region in an [`Error::Unreachable`] that does not have them yet.
+    pub(crate) fn at_endpoint(self, clients: &crate::client::Clients) -> Error {
+        match self {
+            Error::Unreachable {
+                service,
+                endpoint,
+                region,
+                reason,
+            } if endpoint.is_empty() => Error::Unreachable {
+                service,
+                endpoint: clients.cloudformation_endpoint(),
+                region: if region.is_empty() {
+                    clients.region().to_string()
+                } else {
+                    region
+                },
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Why a request never reached the endpoint, in a few words, if that is what happened.
+fn unreachable_reason<E, R>(err: &SdkError<E, R>) -> Option<String> {
+    let (connector, timed_out) = match err {
+        SdkError::DispatchFailure(d) => match d.as_connector_error() {
+            Some(c) if c.is_io() || c.is_timeout() => (c, c.is_timeout()),
+            _ => return None,
+        },
+        SdkError::TimeoutError(_) => return Some("no response in time".to_string()),
+        _ => return None,
+    };
+    use std::io::ErrorKind;
+    let reason = match crate::client::io_error_kind(connector) {
+        Some(ErrorKind::ConnectionRefused) => "connection refused".to_string(),
+        Some(ErrorKind::ConnectionReset) => "connection reset".to_string(),
+        Some(ErrorKind::TimedOut) => "connection timed out".to_string(),
+        _ if timed_out => "connection timed out".to_string(),
+        _ => innermost_message(connector),
+    };
+    Some(reason)
+}
+
+/// The message of the innermost error of a chain (e.g. "failed to lookup address
+/// information: Name or service not known"), without the wrappers' repetitions.
+fn innermost_message(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
 }
 
 /// "Code: message" for service errors, the full source chain for transport and credential errors.

@@ -37,7 +37,7 @@ pub use approval::RequireApproval;
 pub use assembly::{sha256_hex, Assembly, Template};
 pub use changeset::{ChangeSet, ResourceChange};
 pub use cli::CloudFormationDeployer;
-pub use client::{retry_config, ClientOptions, Clients};
+pub use client::{retry_config, ClientOptions, Clients, FailFastOnRefused};
 pub use confirm::Confirm;
 pub use deploy::{Deploy, DeployOptions, DeployReport, StackOutcome};
 pub use destroy::{DestroyOptions, DestroyReport};

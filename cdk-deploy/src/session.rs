@@ -42,13 +42,14 @@ impl Session {
 
     /// Runs `work`, turning Ctrl-C into [`Error::Interrupted`]. Nothing local needs undoing:
     /// the only state is on AWS, and the message says what is still running there.
+    /// An endpoint that cannot be reached is named in the error, with the region.
     pub async fn interruptible<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
         self.set_in_flight(None);
         if !self.catch_ctrl_c {
-            return work.await;
+            return work.await.map_err(|e| e.at_endpoint(&self.clients));
         }
         tokio::select! {
-            result = work => result,
+            result = work => result.map_err(|e| e.at_endpoint(&self.clients)),
             _ = tokio::signal::ctrl_c() => {
                 self.output.clear_status();
                 let note = self

@@ -75,6 +75,20 @@ fn implementation(
     } else {
         quote!(where #(#predicates),*)
     };
+    // `Any` needs `'static`, which a generic struct does not promise for every instantiation:
+    // only structs without generics can be selected by type in aspects.
+    let any_methods = if input.generics.params.is_empty() {
+        quote! {
+            fn as_any(&self) -> ::std::option::Option<&dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
+            fn as_any_mut(&mut self) -> ::std::option::Option<&mut dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Construct for #ident #ty_generics #where_clause {
@@ -82,6 +96,7 @@ fn implementation(
                 #type_name
             }
             #methods
+            #any_methods
         }
     }
 }

@@ -23,6 +23,8 @@ pub use cdk_constructs::actions;
 /// A CIDR literal checked by the compiler: `cidr!("10.0.0.0/16")`.
 pub use cdk_constructs::cidr;
 pub use cdk_core as core;
+/// An id literal checked by the compiler: `id!(VpcId, "vpc-0abc1234")`.
+pub use cdk_core::id;
 pub use cdk_core::{fns, kind};
 /// `#[derive(Construct)]` for users of this crate: the generated impl names `::cdk::core`, so a
 /// program needs no direct dependency on `cdk-core`.
@@ -41,6 +43,7 @@ pub mod prelude {
         TieredVpc,
     };
     pub use cdk_constructs::{action, actions, cidr};
+    pub use cdk_core::id;
     // Service constructs: IAM, ECS, load balancers, storage, data tier; the `I*` traits are
     // what other constructs ask of them (implemented by imported resources too).
     pub use cdk_constructs::data::{PostgresDatabase, RedisCache};
@@ -58,6 +61,7 @@ pub mod prelude {
         KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret, SsmParameter, Table,
     };
     pub use cdk_constructs::{fargate_size, role_name};
+    pub use cdk_core::aspect::{for_cfn_type, for_type, AspectContext};
     pub use cdk_core::kind::*;
     pub use cdk_core::{
         fns, App, Condition, Construct, CrossStackStrategy, Group, Mapping, Output, Parameter,
@@ -95,16 +99,82 @@ where
     }
 }
 
-/// `app.run()`: the entry point at the end of a `main.rs`.
+/// `app.run()`: the entry point at the end of a `main.rs`, for an [`App`](cdk_core::App) or for
+/// the `Result` of a function that builds one, so that `main` is one line:
+///
+/// ```no_run
+/// use cdk::prelude::*;
+///
+/// fn build_app() -> Result<App, ConstructError> {
+///     let mut app = App::new();
+///     app.add(Stack::new("Hello").with("Queue", RawResource::new("AWS::SQS::Queue")));
+///     Ok(app)
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     build_app().run()
+/// }
+/// ```
+///
+/// An `Err` is printed to standard error as one `error: ...` message and the program exits
+/// with a failure code, without running any command.
 pub trait AppExt {
     /// Parses the process arguments and runs the command.
     fn run(self) -> ExitCode;
+
+    /// As [`run`](AppExt::run), with explicit arguments (the first is the program name).
+    fn run_with_args<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone;
 }
 
 impl AppExt for cdk_core::App {
     fn run(self) -> ExitCode {
         run(self)
     }
+
+    fn run_with_args<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        run_args(self, args)
+    }
+}
+
+impl<E: std::fmt::Display> AppExt for Result<cdk_core::App, E> {
+    fn run(self) -> ExitCode {
+        match self {
+            Ok(app) => run(app),
+            Err(e) => build_failed(&e),
+        }
+    }
+
+    fn run_with_args<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        match self {
+            Ok(app) => run_args(app, args),
+            Err(e) => build_failed(&e),
+        }
+    }
+}
+
+/// Reports an app that could not be built: the error's own message, nothing else (no `Debug`
+/// dump, which is what returning the error from `main` would print).
+fn build_failed(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("{}", build_error_message(e));
+    ExitCode::FAILURE
+}
+
+/// The message printed for an app that could not be built.
+#[doc(hidden)]
+pub fn build_error_message(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    format!("error: the app could not be built: {}", text.trim_end())
 }
 
 // The README's code blocks compile and run as doctests of this crate.

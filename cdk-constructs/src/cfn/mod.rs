@@ -123,6 +123,12 @@ macro_rules! resource_checked {
             fn element_mut(&mut self) -> ::std::option::Option<::cdk_core::ElementMut<'_>> {
                 ::std::option::Option::Some(::cdk_core::ElementMut::Resource(&mut self.core))
             }
+            fn as_any(&self) -> ::std::option::Option<&dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
+            fn as_any_mut(&mut self) -> ::std::option::Option<&mut dyn ::std::any::Any> {
+                ::std::option::Option::Some(self)
+            }
             fn annotations(&self) -> ::std::vec::Vec<::cdk_core::Annotation> {
                 $crate::cfn::required_groups(&self.core, $checks)
             }

@@ -90,6 +90,12 @@ fn parts(f: &Intrinsic) -> (&'static str, Vec<Arg<'_>>, bool) {
         ),
         Intrinsic::Other { argument, .. } => ("", vec![Val(argument)], false),
         Intrinsic::CrossStack { value, .. } => ("", vec![Val(value)], false),
+        // Never written: synthesis fails on it first.
+        Intrinsic::InvalidLiteral { literal, .. } => (
+            "Rust::InvalidLiteral",
+            vec![Text(Cow::Borrowed(literal))],
+            false,
+        ),
     }
 }
 

@@ -284,6 +284,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             .map(|(id, _)| id.clone())
             .collect();
         errors.extend(validate::sections(stack.id(), &s));
+        errors.extend(validate::invalid_literals(stack.id(), &s));
         if resolved_cleanly {
             errors.extend(validate::dangling_names(stack.id(), &s));
         }

@@ -250,6 +250,8 @@ impl<'w, 'a> Resolver<'w, 'a> {
                 name: name.clone(),
                 argument: r(argument, self),
             },
+            // Reported by validation with the property's path; nothing to resolve.
+            Intrinsic::InvalidLiteral { .. } => f.clone(),
         };
         Value::func(out)
     }

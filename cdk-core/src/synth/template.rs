@@ -147,56 +147,141 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
     let mut out = Value::Map(m);
     for (override_path, value) in core.overrides() {
         let rendered = value.as_ref().map(|v| r.render(v, stack, path));
-        apply_override(&mut out, override_path, rendered);
+        if let Err(problem) = apply_override(&mut out, override_path, rendered) {
+            let what = if value.is_some() {
+                "override"
+            } else {
+                "deletion override"
+            };
+            r.errors.push(
+                crate::error::SynthError::new(path, format!("{what} of '{override_path}': {problem}"))
+                    .hint("numeric segments index into a list that is already set (counting from 0); set the whole list with an override of its path instead"),
+            );
+        }
     }
     out
 }
 
 /// Sets (or with `None` removes) the dot-separated `path` inside `target`, creating maps on the
-/// way. A literal dot in a key is written `\.`. Removing a path that is not there changes
-/// nothing (no empty maps are left behind).
-pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) {
+/// way. A literal dot in a key is written `\\.`. A numeric segment indexes into a list that is
+/// already there (`Properties.ContainerDefinitions.0.Command`), as the AWS CDK's overrides do.
+/// Removing a path that is not there changes nothing (no empty maps are left behind).
+///
+/// Fails when a segment cannot be followed: an index out of range, a name
+/// used on a list, or an index where there is no list to index.
+pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) -> Result<(), String> {
     let keys = split_path(path);
-    if value.is_none() {
-        let Some((last, parents)) = keys.split_last() else {
-            return;
-        };
-        let mut cur = target;
-        for key in parents {
-            match cur {
-                Value::Map(map) => match map.get_mut(key) {
-                    Some(next) => cur = next,
-                    None => return,
-                },
-                _ => return,
-            }
-        }
-        if let Value::Map(map) = cur {
-            map.shift_remove(last);
-        }
-        return;
-    }
+    let Some((last, parents)) = keys.split_last() else {
+        return Ok(());
+    };
+    let deleting = value.is_none();
     let mut cur = target;
-    for (i, key) in keys.iter().enumerate() {
-        if !matches!(cur, Value::Map(_)) {
-            *cur = Value::Map(IndexMap::new());
-        }
-        let Value::Map(map) = cur else { return };
-        if i + 1 == keys.len() {
-            match value {
-                Some(v) => {
-                    map.insert(key.clone(), v);
-                }
-                None => {
-                    map.shift_remove(key);
+    for (depth, key) in parents.iter().enumerate() {
+        cur = match cur {
+            Value::List(items) => {
+                let i = list_index(key, items.len(), &keys[..depth].join("."))?;
+                &mut items[i]
+            }
+            Value::Map(map) => {
+                if deleting {
+                    match map.get_mut(key.as_str()) {
+                        Some(next) => next,
+                        None => return Ok(()),
+                    }
+                } else if is_index(key) && !map.contains_key(key.as_str()) {
+                    return Err(no_list_to_index(key, &keys[..depth].join("."), "nothing"));
+                } else {
+                    map.entry(key.clone())
+                        .or_insert_with(|| Value::Map(IndexMap::new()))
                 }
             }
-            return;
-        }
-        cur = map
-            .entry(key.clone())
-            .or_insert_with(|| Value::Map(IndexMap::new()));
+            _ if deleting => return Ok(()),
+            Value::Fn(_) => {
+                return Err(format!(
+                "'{}' is a function or reference, whose result cannot be changed by an override",
+                keys[..depth].join(".")
+            ))
+            }
+            other => {
+                if is_index(key) {
+                    return Err(no_list_to_index(key, &keys[..depth].join("."), "a scalar"));
+                }
+                // A scalar on the way is replaced, as the AWS CDK does.
+                *other = Value::Map(IndexMap::new());
+                let Value::Map(map) = other else {
+                    return Err(format!("cannot follow '{}'", keys[..=depth].join(".")));
+                };
+                map.entry(key.clone())
+                    .or_insert_with(|| Value::Map(IndexMap::new()))
+            }
+        };
     }
+    let parent = parents.join(".");
+    match (cur, value) {
+        (Value::List(items), value) => {
+            let i = list_index(last, items.len(), &parent)?;
+            match value {
+                Some(v) => items[i] = v,
+                None => {
+                    items.remove(i);
+                }
+            }
+        }
+        (Value::Map(map), None) => {
+            map.shift_remove(last.as_str());
+        }
+        (Value::Map(map), Some(v)) => {
+            if is_index(last) && !map.contains_key(last.as_str()) {
+                return Err(no_list_to_index(last, &parent, "nothing"));
+            }
+            map.insert(last.clone(), v);
+        }
+        (_, None) => {}
+        (Value::Fn(_), Some(_)) => {
+            return Err(format!(
+            "'{parent}' is a function or reference, whose result cannot be changed by an override"
+        ))
+        }
+        (other, Some(v)) => {
+            if is_index(last) {
+                return Err(no_list_to_index(last, &parent, "a scalar"));
+            }
+            let mut map = IndexMap::new();
+            map.insert(last.clone(), v);
+            *other = Value::Map(map);
+        }
+    }
+    Ok(())
+}
+
+fn is_index(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The position `key` names in a list of `len` items at `parent`.
+fn list_index(key: &str, len: usize, parent: &str) -> Result<usize, String> {
+    if !is_index(key) {
+        return Err(format!(
+            "'{parent}' is a list, so the next segment must be an index (0 to {}), not '{key}'",
+            len.saturating_sub(1)
+        ));
+    }
+    match key.parse::<usize>() {
+        Ok(i) if i < len => Ok(i),
+        _ => Err(format!(
+            "index {key} is out of range: '{parent}' is a list of {len} item{}",
+            if len == 1 { "" } else { "s" }
+        )),
+    }
+}
+
+fn no_list_to_index(key: &str, parent: &str, found: &str) -> String {
+    let parent = if parent.is_empty() {
+        "the resource"
+    } else {
+        parent
+    };
+    format!("index {key} needs a list at '{parent}', but {found} is there")
 }
 
 fn split_path(path: &str) -> Vec<String> {

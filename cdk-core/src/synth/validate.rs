@@ -266,6 +266,88 @@ fn names(v: &Value, f: &mut dyn FnMut(Section, &str)) {
             names(count, f);
             names(cidr_bits, f);
         }
+        Intrinsic::InvalidLiteral { .. } => {}
+    }
+}
+
+/// Literals of the wrong shape for their id kind (`"subnet-0abc1234"` where a `VpcId` goes),
+/// reported at the construct's path with the property they are in.
+pub fn invalid_literals(stack: &str, s: &Sections) -> Vec<SynthError> {
+    let mut errors = Vec::new();
+    let sections = [
+        ("Parameters", &s.parameters),
+        ("Conditions", &s.conditions),
+        ("Resources", &s.resources),
+        ("Outputs", &s.outputs),
+    ];
+    for (section, entries) in sections {
+        for (id, body) in entries {
+            let path = s
+                .paths
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("{stack}/{section}/{id}"));
+            let mut at = Vec::new();
+            find_invalid(body, &mut at, false, &mut |at, literal, kind, expected| {
+                errors.push(
+                    SynthError::new(
+                        &path,
+                        format!("{at}: '{literal}' is not a {kind}: expected {expected}"),
+                    )
+                    .hint(format!(
+                        "write the {kind} as AWS shows it, or pass a reference (`ref_()`, a parameter); to keep this value anyway, convert a plain string: `Val::<String>::from(..).cast::<{kind}>()`"
+                    )),
+                );
+            });
+        }
+    }
+    errors
+}
+
+/// Calls `f` with the dotted path (`Properties.VpcId`, `Properties.SubnetIds.1`) of every
+/// invalid literal in `v`. Inside a function (`in_fn`), the path stops at the property that
+/// holds the function: the function's arguments are not paths of the template.
+fn find_invalid(
+    v: &Value,
+    at: &mut Vec<String>,
+    in_fn: bool,
+    f: &mut dyn FnMut(&str, &str, &str, &str),
+) {
+    let mut child = |key: String, item: &Value, f: &mut dyn FnMut(&str, &str, &str, &str)| {
+        if in_fn {
+            find_invalid(item, at, true, f);
+        } else {
+            at.push(key);
+            find_invalid(item, at, false, f);
+            at.pop();
+        }
+    };
+    match v {
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                child(i.to_string(), item, f);
+            }
+        }
+        Value::Map(m) => {
+            for (k, item) in m {
+                child(k.clone(), item, f);
+            }
+        }
+        Value::Fn(i) => match &**i {
+            Intrinsic::InvalidLiteral {
+                literal,
+                kind,
+                expected,
+            } => f(&at.join("."), literal, kind, expected),
+            other => {
+                let mut inner = Vec::new();
+                other.for_each_value(&mut |x| inner.push(x));
+                for x in inner {
+                    find_invalid(x, at, true, f);
+                }
+            }
+        },
+        _ => {}
     }
 }
 
