@@ -147,9 +147,13 @@ fn rendered_module_has_typed_builders_and_escaped_docs() {
     assert!(code.contains(
         "pub fn new(cidr_block: impl Into<Val<String>>, vpc_id: impl Into<Val<VpcId>>) -> Self {"
     ));
-    assert!(code.contains("pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {"));
+    // Each property through `prop!`: builder, in-place setter and getter; a required
+    // property (set by `new`) has no builder.
+    assert!(code.contains("core.props, \"Tags\", tags, set_tags, get_tags, Val<List<Tag>>"));
+    assert!(code
+        .contains("core.props, \"Config\", config, set_config, get_config, Val<subnet::Config>"));
     assert!(
-        code.contains("pub fn config(mut self, value: impl Into<Val<subnet::Config>>) -> Self {")
+        code.contains("core.props, \"CidrBlock\", _, set_cidr_block, get_cidr_block, Val<String>")
     );
     assert!(code.contains("pub fn ref_(&self) -> Val<SubnetId> {"));
     assert!(code.contains("docs (<https://example.com/x>) &lt;b&gt;now&lt;/b&gt;."));

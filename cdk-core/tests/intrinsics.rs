@@ -213,10 +213,14 @@ fn cidr() {
 #[test]
 fn every_pseudo_parameter() {
     type Make = fn() -> Value;
+    // `AWS::NoValue` as a whole property removes it; inside a list it is written as is.
     let cases: [(Make, &str); 8] = [
         (|| fns::account_id().into(), "AWS::AccountId"),
         (|| fns::notification_arns().into(), "AWS::NotificationARNs"),
-        (|| fns::no_value::<String>().into(), "AWS::NoValue"),
+        (
+            || Value::List(vec![fns::no_value::<String>().into()]),
+            "AWS::NoValue",
+        ),
         (|| fns::partition().into(), "AWS::Partition"),
         (|| fns::region().into(), "AWS::Region"),
         (|| fns::stack_id().into(), "AWS::StackId"),
@@ -224,6 +228,14 @@ fn every_pseudo_parameter() {
         (|| fns::url_suffix().into(), "AWS::URLSuffix"),
     ];
     for (make, name) in cases {
+        if name == "AWS::NoValue" {
+            check(
+                |_| make(),
+                json!([{ "Ref": name }]),
+                &format!("- !Ref {name}\n"),
+            );
+            continue;
+        }
         check(
             |_| make(),
             json!({ "Ref": name }),

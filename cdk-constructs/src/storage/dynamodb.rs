@@ -124,7 +124,9 @@ pub struct Table {
 impl Table {
     /// A table with `partition_key` (add a sort key with [`Table::sort_key`]).
     pub fn new(partition_key: KeyAttribute) -> Table {
+        // The keys are written by `write_keys`; the empty values fix the properties' order.
         let resource = cfn::Table::new(Value::List(Vec::new()))
+            .attribute_definitions(Vec::<AttributeDefinition>::new())
             .billing_mode(BillingMode::PayPerRequest)
             .sse_specification(SseSpecification::new(true))
             .point_in_time_recovery_specification(

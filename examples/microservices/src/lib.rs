@@ -152,7 +152,7 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
             construct: "microservices app",
             setting: "services",
             value: 0,
-            allowed: "1 or more",
+            allowed: "1 or more: ask for at least one service",
         });
     }
     let mut platform = Platform::new()?;
