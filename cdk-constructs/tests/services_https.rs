@@ -46,7 +46,7 @@ fn assembly() -> Assembly {
             .not_essential(),
         )
         .autoscaling(AutoScaling::cpu(2, 10, 50).unwrap())
-        .enable_exec()
+        .exec(true)
         .build()
         .unwrap();
     uploads.grant_read(&mut api);

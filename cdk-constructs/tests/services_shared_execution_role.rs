@@ -38,7 +38,7 @@ fn build_app(kms_grant: bool) -> App {
                 .secret("FLAGS", SecretSource::parameter(&common))
                 .secret("API_KEY", SecretSource::secret(&users_secret)),
         )
-        .enable_exec()
+        .exec(true)
         .execution_role(&mut execution)
         .build()
         .unwrap();

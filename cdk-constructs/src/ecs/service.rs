@@ -132,10 +132,10 @@ impl<'r> EcsServiceBuilder<'r> {
         self
     }
 
-    /// ECS Exec: `aws ecs execute-command` into the containers (grants the task role the
-    /// `ssmmessages` channel actions).
-    pub fn enable_exec(mut self) -> Self {
-        self.exec = true;
+    /// ECS Exec: `aws ecs execute-command` into the containers (off by default; on grants
+    /// the task role the `ssmmessages` channel actions).
+    pub fn exec(mut self, on: bool) -> Self {
+        self.exec = on;
         self
     }
 

@@ -198,3 +198,26 @@ impl InterfaceEndpoint {
         vec![pricing::interface_endpoint(self.azs)]
     }
 }
+
+impl crate::network::TieredVpc {
+    /// Admits HTTPS (443) to every interface endpoint from the subnets of tier `tier`, by
+    /// their CIDRs: one rule per endpoint and subnet, however many services run there (rather
+    /// than two rules per endpoint and service with [`TieredVpc::allow_endpoints_from`]).
+    /// The consumers' groups must allow HTTPS out.
+    ///
+    /// [`TieredVpc::allow_endpoints_from`]: crate::network::TieredVpc::allow_endpoints_from
+    pub fn allow_endpoints_from_tier(
+        &mut self,
+        tier: &str,
+    ) -> Result<&mut Self, crate::error::ConstructError> {
+        let cidrs = self.subnet_cidrs(tier)?;
+        for endpoint in self.interface_endpoints_mut() {
+            for cidr in &cidrs {
+                endpoint
+                    .security_group
+                    .allow_from_cidr(*cidr, Port::tcp(443))?;
+            }
+        }
+        Ok(self)
+    }
+}

@@ -590,6 +590,12 @@ impl TieredVpc {
         self
     }
 
+    pub(crate) fn interface_endpoints_mut(
+        &mut self,
+    ) -> impl Iterator<Item = &mut InterfaceEndpoint> {
+        self.interface_endpoints.values_mut()
+    }
+
     pub(crate) fn tiers_map(&self) -> &IndexMap<String, TierSubnets> {
         &self.tiers
     }

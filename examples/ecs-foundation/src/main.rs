@@ -233,13 +233,7 @@ fn app() -> Result<App, ConstructError> {
 }
 
 fn main() -> ExitCode {
-    match app() {
-        Ok(app) => app.run(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    app().run()
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut users = Microservice::with_exec(self, execution, name, path)?;
+        let mut users = Microservice::new(self, execution, name, path, true)?;
         self.user_profile_photos.grant_read_write(&mut users);
         self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -105,23 +105,29 @@ impl Platform {
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(self, execution, name, path)?;
-        let consume = Statement::allow([
-            action!("sqs:ReceiveMessage"),
-            action!("sqs:DeleteMessage"),
-            action!("sqs:GetQueueAttributes"),
-        ])
-        .on(self.order_processing_queue.queue_arn());
-        orders.grant(consume.checked()?);
-        let items = Statement::allow([
-            action!("dynamodb:GetItem"),
-            action!("dynamodb:PutItem"),
-            action!("dynamodb:UpdateItem"),
-            action!("dynamodb:DeleteItem"),
-            action!("dynamodb:Query"),
-        ])
-        .on(self.sessions.table_arn());
-        orders.grant(items.checked()?);
+        let mut orders = Microservice::new(self, execution, name, path, false)?;
+        let consume = actions![
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes"
+        ];
+        orders.grant(
+            Statement::allow(consume)
+                .on(self.order_processing_queue.queue_arn())
+                .checked()?,
+        );
+        let items = actions![
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query"
+        ];
+        orders.grant(
+            Statement::allow(items)
+                .on(self.sessions.table_arn())
+                .checked()?,
+        );
         Ok(orders)
     }
 
@@ -155,20 +161,18 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
             allowed: "1 or more: ask for at least one service",
         });
     }
+    let stacks = stack_of(services - 1) + 1;
     let mut platform = Platform::new()?;
-    let mut executions: Vec<SharedExecutionRole> = (0..=stack_of(services - 1))
-        .map(|_| SharedExecutionRole::new())
-        .collect();
-    let mut built = Vec::with_capacity(services);
+    let mut executions: Vec<_> = (0..stacks).map(|_| SharedExecutionRole::new()).collect();
+    let mut built: Vec<Vec<Microservice>> = (0..stacks).map(|_| Vec::new()).collect();
     for i in 0..services {
         let (name, path) = match i {
             0 => ("user-service".to_string(), "/users/*".to_string()),
             1 => ("order-service".to_string(), "/orders/*".to_string()),
-            _ => {
-                let name = format!("service-{:02}", i + 1);
-                let path = format!("/{name}/*");
-                (name, path)
-            }
+            _ => (
+                format!("service-{:02}", i + 1),
+                format!("/service-{:02}/*", i + 1),
+            ),
         };
         let execution = &mut executions[stack_of(i)];
         let service = if i % 2 == 0 {
@@ -176,33 +180,30 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
         } else {
             platform.order_service(execution, &name, &path)?
         };
-        built.push(service);
+        built[stack_of(i)].push(service);
     }
 
     let url = Output::new(platform.url()).description("Load balancer DNS name");
-    let mut stack = Stack::new("Microservices")
-        .description("Seed 000: ECS Fargate microservices in a three-tier VPC")
-        .tag("project", "microservices")
-        .with("Platform", platform)
-        .with("Url", url);
+    let mut first = Some(
+        Stack::new("Microservices")
+            .description("Seed 000: ECS Fargate microservices in a three-tier VPC")
+            .with("Platform", platform)
+            .with("Url", url),
+    );
     let mut app = App::new();
-    let mut services = built.into_iter().peekable();
-    let mut executions = executions.into_iter();
-    let mut number = 1;
-    let mut capacity = SERVICES_IN_FIRST_STACK;
-    while services.peek().is_some() {
-        if let Some(execution) = executions.next() {
-            stack = stack.with("ExecutionRole", execution);
-        }
-        for service in services.by_ref().take(capacity) {
-            stack = stack.with(pascal_case(service.name()), service);
-        }
-        app.add(stack);
-        number += 1;
-        capacity = SERVICES_PER_STACK;
-        stack = Stack::new(format!("Microservices{number}"))
-            .description("Seed 000: more microservices of the Microservices stack")
-            .tag("project", "microservices");
+    for (n, (execution, services)) in executions.into_iter().zip(built).enumerate() {
+        let stack = first.take().unwrap_or_else(|| {
+            Stack::new(format!("Microservices{}", n + 1))
+                .description("Seed 000: more microservices of the Microservices stack")
+        });
+        let stack = stack
+            .tag("project", "microservices")
+            .with("ExecutionRole", execution);
+        app.add(
+            services
+                .into_iter()
+                .fold(stack, |s, m| s.with(pascal_case(m.name()), m)),
+        );
     }
     Ok(app)
 }

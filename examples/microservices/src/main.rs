@@ -3,15 +3,8 @@
 //! `deploy`, `diff` and `destroy` work on the same app.
 
 use cdk::prelude::*;
-use std::process::ExitCode;
 
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     // The seed's two services: user-service on /users/*, order-service on /orders/*.
-    match microservices::build_app(2) {
-        Ok(app) => app.run(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    microservices::build_app(2).run()
 }

@@ -52,27 +52,9 @@ pub fn vpc() -> Result<TieredVpc, ConstructError> {
                 .allow_outbound(130, Port::tcp(6379), NaclPeer::tier(DATA)),
         )
         .build()?;
-    admit_private_tier_to_endpoints(&mut vpc)?;
+    // The endpoints admit HTTPS from the private subnets' CIDRs rather than from each
+    // service's group: the seed puts the endpoints in the tasks' group, which is the same
+    // reach, and the rule count stays constant as services are added.
+    vpc.allow_endpoints_from_tier(PRIVATE)?;
     Ok(vpc)
-}
-
-/// The endpoints admit HTTPS from the private subnets' CIDRs rather than from each service's
-/// group: the seed puts the endpoints in the tasks' group, which is the same reach, and the
-/// rule count stays constant as services are added (two rules per endpoint instead of two per
-/// endpoint and service). The services' groups already allow HTTPS out.
-fn admit_private_tier_to_endpoints(vpc: &mut TieredVpc) -> Result<(), ConstructError> {
-    let private: Vec<Cidr> = vpc
-        .tier(PRIVATE)
-        .map(|t| t.subnets().iter().map(|s| s.cidr()).collect())
-        .unwrap_or_default();
-    for service in INTERFACE_ENDPOINTS {
-        if let Some(endpoint) = vpc.interface_endpoint_mut(&service) {
-            for cidr in &private {
-                endpoint
-                    .security_group_mut()
-                    .allow_from_cidr(*cidr, Port::tcp(443))?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -23,29 +23,11 @@ pub struct Microservice {
 
 impl Microservice {
     /// Service `name` (it names the task family, the ECR repository of its image and the
-    /// parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`).
-    /// What the service's task definition needs is registered into `execution`.
+    /// parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`);
+    /// with `exec`, ECS Exec (`aws ecs execute-command`) is on: the task role gets the four
+    /// `ssmmessages` channel actions of the seed's `ECSExec` statement. What the service's task
+    /// definition needs is registered into `execution`.
     pub fn new(
-        platform: &mut Platform,
-        execution: &mut SharedExecutionRole,
-        name: &str,
-        path: &str,
-    ) -> Result<Microservice, ConstructError> {
-        Self::build(platform, execution, name, path, false)
-    }
-
-    /// Like [`Microservice::new`], with ECS Exec (`aws ecs execute-command`) enabled: the task
-    /// role gets the four `ssmmessages` channel actions of the seed's `ECSExec` statement.
-    pub fn with_exec(
-        platform: &mut Platform,
-        execution: &mut SharedExecutionRole,
-        name: &str,
-        path: &str,
-    ) -> Result<Microservice, ConstructError> {
-        Self::build(platform, execution, name, path, true)
-    }
-
-    fn build(
         platform: &mut Platform,
         execution: &mut SharedExecutionRole,
         name: &str,
@@ -82,15 +64,12 @@ impl Microservice {
                 "wget -q -O /dev/null http://localhost:{PORT}/health || exit 1"
             )))
             .read_only_root_filesystem();
-        let mut builder = EcsService::builder(name, &platform.cluster, &platform.vpc)
+        let mut service = EcsService::builder(name, &platform.cluster, &platform.vpc)
             .size(fargate_size!(512, 1024))
             .container(container)
-            .log_retention(LogRetention::ONE_MONTH)
-            .execution_role(execution);
-        if exec {
-            builder = builder.enable_exec();
-        }
-        let mut service = builder.build()?;
+            .execution_role(execution)
+            .exec(exec)
+            .build()?;
 
         // Seed §4: ALB -> tasks on 3000, tasks -> Postgres 5432 and Redis 6379. The rules are
         // stored with the service, so a service in a later stack needs nothing from earlier

@@ -37,13 +37,7 @@ fn stack() -> Result<Stack, ConstructError> {
 }
 
 fn main() -> ExitCode {
-    match stack() {
-        Ok(stack) => App::new().with(stack).run(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    stack().map(|stack| App::new().with(stack)).run()
 }
 
 #[cfg(test)]
