@@ -6,6 +6,7 @@ use cdk_constructs::cfn::ecs::task_definition::EphemeralStorage;
 use cdk_constructs::ecs::{
     Container, ContainerImage, EcsCluster, EcsService, SecretSource, UlimitName,
 };
+use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route};
 use cdk_constructs::error::ConstructError;
 use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
 use cdk_constructs::storage::{Secret, SsmParameter};
@@ -279,4 +280,55 @@ fn ephemeral_storage_is_set_on_the_task_definition() {
     let dir = tempfile::tempdir().unwrap();
     assembly.write(dir.path()).unwrap();
     cdk_testkit::lint::cfn_lint(&[dir.path().join(&assembly.stacks[0].file_name)]).unwrap();
+}
+
+#[test]
+fn the_port_of_a_routed_container_cannot_change() {
+    let vpc = vpc();
+    let cluster = EcsCluster::new();
+    let mut service = service(&vpc, &cluster);
+    // Before routing, the port is free to change.
+    service.update_container("web", |c| c.port(8081)).unwrap();
+    let mut alb = ApplicationLoadBalancer::builder(&vpc).build().unwrap();
+    alb.route(&mut service, Route::path("/orders/*")).unwrap();
+    let err = service
+        .update_container("web", |c| c.port(9090))
+        .err()
+        .unwrap();
+    assert!(conflict(err)
+        .starts_with("the port of a container behind a load balancer cannot change after routing"));
+    // Other changes to it, and ports of containers no load balancer uses, still go.
+    service
+        .update_container("web", |c| c.port(8081).env("MODE", "api"))
+        .unwrap()
+        .update_container("worker", |c| c.port(9100))
+        .unwrap();
+    let mut app = App::new().with(
+        Stack::new("Orders")
+            .with("Network", vpc)
+            .with("Cluster", cluster)
+            .with("Alb", alb)
+            .with("Service", service),
+    );
+    let t = app
+        .synth()
+        .unwrap()
+        .stack("Orders")
+        .unwrap()
+        .template_json();
+    let resources = t["Resources"].as_object().unwrap();
+    let td = resources
+        .values()
+        .find(|r| r["Type"] == "AWS::ECS::TaskDefinition")
+        .unwrap();
+    let svc = resources
+        .values()
+        .find(|r| r["Type"] == "AWS::ECS::Service")
+        .unwrap();
+    let defs = &td["Properties"]["ContainerDefinitions"];
+    assert_eq!(defs[0]["PortMappings"][0]["ContainerPort"], 8081);
+    assert_eq!(
+        svc["Properties"]["LoadBalancers"][0]["ContainerPort"],
+        defs[0]["PortMappings"][0]["ContainerPort"]
+    );
 }
