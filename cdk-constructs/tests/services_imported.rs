@@ -3,7 +3,7 @@
 //! buckets, queues, tables, secrets, parameters and log groups. Nothing imported is written to
 //! the template; every reference to it is its literal id or the ARN derived from its name.
 
-use cdk_constructs::ecs::{Container, ContainerImage, EcsCluster, EcsService};
+use cdk_constructs::ecs::{AutoScaling, Container, ContainerImage, EcsCluster, EcsService};
 use cdk_constructs::elbv2::{ImportedListener, Route};
 use cdk_constructs::error::ConstructError;
 use cdk_constructs::iam::Role;
@@ -415,4 +415,59 @@ fn the_template_lints_clean() {
         .collect();
     cdk_testkit::lint::cfn_lint(&templates).unwrap();
     cdk_testkit::lint::checkov(&templates).unwrap();
+}
+
+#[test]
+fn request_count_scaling_behind_the_imported_listener() {
+    let vpc = vpc();
+    let mut orders = EcsService::builder("orders", &EcsCluster::from_name("shared"), &vpc)
+        .container(
+            Container::new(
+                "web",
+                ContainerImage::registry("public.ecr.aws/nginx/nginx:1.27"),
+            )
+            .unwrap()
+            .port(PORT),
+        )
+        .autoscaling(AutoScaling::requests_per_task(2, 8, 300).unwrap())
+        .build()
+        .unwrap();
+    let mut listener = shared_listener(&vpc);
+    listener
+        .route(&mut orders, Route::path("/orders/*").priority(PRIORITY))
+        .unwrap();
+    let assembly = App::new()
+        .with(
+            Stack::new("Orders")
+                .with("Vpc", vpc)
+                .with("SharedListener", listener)
+                .with("Service", orders),
+        )
+        .synth()
+        .unwrap();
+    let t = assembly.stack("Orders").unwrap().template_json();
+    let (tg, _) = one(&t, "AWS::ElasticLoadBalancingV2::TargetGroup");
+    let (_, target) = one(&t, "AWS::ApplicationAutoScaling::ScalableTarget");
+    // The imported cluster's name.
+    assert_eq!(
+        target["Properties"]["ResourceId"]["Fn::Sub"][1]["Cluster"],
+        "shared"
+    );
+    let (_, policy) = one(&t, "AWS::ApplicationAutoScaling::ScalingPolicy");
+    // `app/shared/0123456789abcdef`, the load balancer's full name, from the listener ARN.
+    let part = |i: u8| json!({"Fn::Select": [i, {"Fn::Split": ["/", LISTENER]}]});
+    assert_eq!(
+        policy["Properties"]["TargetTrackingScalingPolicyConfiguration"]
+            ["PredefinedMetricSpecification"],
+        json!({
+            "PredefinedMetricType": "ALBRequestCountPerTarget",
+            "ResourceLabel": {"Fn::Join": ["/", [
+                {"Fn::Join": ["/", [part(1), part(2), part(3)]]},
+                {"Fn::GetAtt": [tg, "TargetGroupFullName"]},
+            ]]},
+        })
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assembly.write(dir.path()).unwrap();
+    cdk_testkit::lint::cfn_lint(&[dir.path().join(&assembly.stacks[0].file_name)]).unwrap();
 }
