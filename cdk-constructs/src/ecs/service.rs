@@ -494,7 +494,8 @@ impl EcsService {
     /// Changes container `name` after the service is built (its command, environment,
     /// health check, ...): `change` gets the container and returns the new one, which replaces
     /// it in the task definition. New secret sources are refused: the execution role's
-    /// permissions were settled at `build()`; declare secrets before building.
+    /// permissions were settled at `build()`; declare secrets before building. So are a new
+    /// name or image, and a new port for a container a load balancer already routes to.
     pub fn update_container(
         &mut self,
         name: &str,
@@ -526,6 +527,17 @@ impl EcsService {
             return Err(conflict(
                 "a container cannot be renamed after build(): the load balancer and the logs \
                  refer to it by name",
+            ));
+        }
+        let routed = self
+            .load_balancers
+            .iter()
+            .any(|lb| lb.get_container_name() == Some(Val::from(name)));
+        if routed && after.port != before.port {
+            return Err(conflict(
+                "the port of a container behind a load balancer cannot change after routing: \
+                 the target group, the service's load balancer entry and the security group \
+                 rules use the port it had; set the port before building and routing",
             ));
         }
         if after.secret_arns() != before.secret_arns() || after.image != before.image {

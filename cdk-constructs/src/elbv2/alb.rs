@@ -225,12 +225,14 @@ pub struct LoadBalancerResource {
 
 impl LoadBalancerResource {
     fn costs(&self) -> Vec<CostItem> {
-        vec![
-            // Hours only: load balancer capacity units depend on traffic.
-            pricing::application_load_balancers(1),
-            // Every node of an internet-facing load balancer has a public IPv4 address.
-            pricing::public_ipv4_addresses(self.public_addresses as u32),
-        ]
+        // Hours only: load balancer capacity units depend on traffic.
+        let mut costs = vec![pricing::application_load_balancers(1)];
+        // Every node of an internet-facing load balancer has a public IPv4 address; an
+        // internal one has none, and reports no (zero-count) line for them.
+        if self.public_addresses > 0 {
+            costs.push(pricing::public_ipv4_addresses(self.public_addresses as u32));
+        }
+        costs
     }
 }
 
