@@ -38,12 +38,23 @@ pub trait ITable {
     /// The table ARN.
     fn table_arn(&self) -> Val<TableArn>;
 
+    /// The ARN of every index of the table (`<table ARN>/index/*`): `Query` and `Scan` on an
+    /// index are authorized against it.
+    fn indexes_arn(&self) -> Val<String> {
+        fns::join(
+            "",
+            vec![Val::<String>::from(self.table_arn()), Val::from("/index/*")],
+        )
+    }
+
     /// Item reads: `GetItem`, `BatchGetItem`, `Query`, `Scan`, `ConditionCheckItem`,
-    /// `DescribeTable` on this table.
+    /// `DescribeTable` on this table and its indexes.
     fn grant_read_items(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(READ)).on(self.table_arn()),
+            Statement::allow(actions(READ))
+                .on(self.table_arn())
+                .on(self.indexes_arn()),
             [],
         )
     }
