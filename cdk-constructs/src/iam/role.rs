@@ -205,22 +205,35 @@ impl Role {
     }
 }
 
+/// Adds `statement` to `document` and writes it into the role's inline policy (created on the
+/// first grant as `policy_name` on `role_name`).
+fn grant_inline(
+    document: &mut PolicyDocument,
+    policy: &mut Option<cfn::RolePolicy>,
+    policy_name: Val<String>,
+    role_name: Val<RoleName>,
+    statement: CheckedStatement,
+) -> Grant {
+    let added = document.add_trusted(statement.0);
+    let policy = policy.get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
+    policy.set_policy_document(document.to_json_val());
+    Grant {
+        actions: added.actions,
+        resources: added.resources,
+        any_resource: added.any_resource,
+        policy: policy.core().node(),
+    }
+}
+
 impl Grantee for Role {
     fn grant(&mut self, statement: CheckedStatement) -> Grant {
-        let added = self.document.add_trusted(statement.0);
-        let document = self.document.to_json_val();
-        let role_name = self.resource.ref_();
-        let policy_name = self.policy_name.clone();
-        let policy = self
-            .policy
-            .get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
-        policy.set_policy_document(document);
-        Grant {
-            actions: added.actions,
-            resources: added.resources,
-            any_resource: added.any_resource,
-            policy: policy.core().node(),
-        }
+        grant_inline(
+            &mut self.document,
+            &mut self.policy,
+            self.policy_name.clone(),
+            self.resource.ref_(),
+            statement,
+        )
     }
 }
 
@@ -352,18 +365,12 @@ impl ImportedRole {
 
 impl Grantee for ImportedRole {
     fn grant(&mut self, statement: CheckedStatement) -> Grant {
-        let added = self.document.add_trusted(statement.0);
-        let document = self.document.to_json_val();
-        let role_name = self.name.clone();
-        let policy = self
-            .policy
-            .get_or_insert_with(|| cfn::RolePolicy::new(DEFAULT_POLICY_NAME, role_name));
-        policy.set_policy_document(document);
-        Grant {
-            actions: added.actions,
-            resources: added.resources,
-            any_resource: added.any_resource,
-            policy: policy.core().node(),
-        }
+        grant_inline(
+            &mut self.document,
+            &mut self.policy,
+            Val::from(DEFAULT_POLICY_NAME),
+            self.name.clone(),
+            statement,
+        )
     }
 }
