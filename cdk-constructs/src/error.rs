@@ -11,6 +11,14 @@ pub(crate) const RESERVED_TIER_NAMES: [&str; 5] = [
     "FlowLogs",
 ];
 
+/// What [`ConstructError::InvalidFargateSize`] says about a bad pair; also the compile-time
+/// message of `fargate_size!`.
+pub(crate) const FARGATE_SIZE_HELP: &str =
+    "not a Fargate cpu/memory combination: cpu 256 takes 512, \
+1024 or 2048 MiB; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes \
+8192-30720 (steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 \
+(steps of 8192)";
+
 /// Why a construct could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -312,10 +320,7 @@ pub enum ConstructError {
         limit: usize,
     },
     /// A cpu / memory pair Fargate does not offer.
-    #[error(
-        "cpu {cpu} with memory {memory} MiB is {}",
-        crate::ecs::FARGATE_SIZE_HELP
-    )]
+    #[error("cpu {cpu} with memory {memory} MiB is {}", FARGATE_SIZE_HELP)]
     InvalidFargateSize {
         /// CPU units.
         cpu: u32,
