@@ -1,6 +1,24 @@
 //! Errors of the higher-level constructs' builders. Every message says what is wrong and what to
 //! change; they are returned before anything is written.
 
+/// Names a tier cannot have: the VPC gives them to its other children (`Resource` and `Default`
+/// would also vanish from logical ids). Names ending in `Endpoint` or `Nacl` are reserved too.
+pub(crate) const RESERVED_TIER_NAMES: [&str; 5] = [
+    "Resource",
+    "Default",
+    "InternetGateway",
+    "GatewayAttachment",
+    "FlowLogs",
+];
+
+/// What [`ConstructError::InvalidFargateSize`] says about a bad pair; also the compile-time
+/// message of `fargate_size!`.
+pub(crate) const FARGATE_SIZE_HELP: &str =
+    "not a Fargate cpu/memory combination: cpu 256 takes 512, \
+1024 or 2048 MiB; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes \
+8192-30720 (steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 \
+(steps of 8192)";
+
 /// Why a construct could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -161,10 +179,109 @@ pub enum ConstructError {
         /// The explicit call to use.
         instead: &'static str,
     },
-    /// Anything else a builder rejects.
-    #[error("{0}")]
-    Invalid(String),
-    // ---- services (issue 7): IAM, ECS, ELBv2, storage, data ----
+    // ---- tiers and subnet selections ----
+    /// A tier name the VPC already uses for one of its other children.
+    #[error("tier name '{name}' is reserved (the VPC names other children {} and *Endpoint, *Nacl); choose another name", RESERVED_TIER_NAMES.join(", "))]
+    ReservedTierName {
+        /// The name.
+        name: String,
+    },
+    /// A tier that is not public but asks for public IPs on launch.
+    #[error("tier '{tier}' is {kind} but asks for public IPs on launch; only public tiers can give them")]
+    PublicIpOnNonPublicTier {
+        /// The tier.
+        tier: String,
+        /// Its kind (`private`, `isolated`).
+        kind: &'static str,
+    },
+    /// A selection by kind in a VPC that has no tier of that kind.
+    #[error("the VPC has no {kind} tier (its tiers are: {known}); add one or select another tier")]
+    NoTierOfKind {
+        /// The kind asked for (`public`, `private`, `isolated`).
+        kind: &'static str,
+        /// The tiers that exist.
+        known: String,
+    },
+    /// A subnet selection that names no subnet.
+    #[error("the subnet selection is empty; name at least one subnet")]
+    EmptySubnetSelection,
+    // ---- VPC endpoints ----
+    /// A gateway endpoint in a VPC without private or isolated tiers, whose route tables it
+    /// would go on.
+    #[error("the {service} gateway endpoint goes on the route tables of private and isolated tiers, and there are none; add such a tier or drop the endpoint")]
+    GatewayEndpointWithoutRouteTables {
+        /// The service (`s3`, `dynamodb`).
+        service: &'static str,
+    },
+    /// An interface endpoint added twice.
+    #[error("the {service} interface endpoint is added twice; add it once")]
+    DuplicateInterfaceEndpoint {
+        /// The service (`ssm`, `ecr.api`, ...).
+        service: String,
+    },
+    // ---- imported VPCs: AZs and subnets ----
+    /// An empty entry in an imported VPC's `availability_zones`.
+    #[error("availability_zones {position} is empty; name the AZ (e.g. us-east-1a)")]
+    EmptyAz {
+        /// Its position, counting from 1.
+        position: usize,
+    },
+    /// The same template value (not a literal name) given twice as an AZ of an imported VPC;
+    /// literal names given twice are [`DuplicateAz`](Self::DuplicateAz).
+    #[error("availability_zones {first} and {second} are the same value; name each AZ once")]
+    DuplicateAzValue {
+        /// Position of the first, counting from 1.
+        first: usize,
+        /// Position of the second, counting from 1.
+        second: usize,
+    },
+    /// An imported tier without exactly one subnet per AZ of the VPC.
+    #[error("tier '{tier}' has {given} subnets but the VPC spans {azs} AZs; give the tier exactly one subnet per AZ")]
+    SubnetCountMismatch {
+        /// The tier.
+        tier: String,
+        /// Subnets given.
+        given: usize,
+        /// AZs of the VPC.
+        azs: usize,
+    },
+    /// An imported subnet whose AZ is empty.
+    #[error("subnet {subnet} of tier '{tier}' has an empty AZ; give each subnet the AZ it is in")]
+    EmptySubnetAz {
+        /// The tier.
+        tier: String,
+        /// The subnet's position in the tier, counting from 1.
+        subnet: usize,
+    },
+    /// An imported subnet in an AZ that is not one of the VPC's.
+    #[error("subnet {subnet} of tier '{tier}' is in AZ {az}, which is not one of the VPC's availability_zones; give it one of those AZs or add its AZ to the VPC")]
+    SubnetAzNotInVpc {
+        /// The tier.
+        tier: String,
+        /// The subnet's position in the tier, counting from 1.
+        subnet: usize,
+        /// The AZ (its name, or `(a template value)`).
+        az: String,
+    },
+    /// An imported tier with two subnets in one AZ.
+    #[error("tier '{tier}' has two subnets in AZ {az}; give the tier one subnet per AZ")]
+    DuplicateSubnetAz {
+        /// The tier.
+        tier: String,
+        /// The AZ (its name, or `(a template value)`).
+        az: String,
+    },
+    // ---- security groups ----
+    /// A rule that would change only an imported security group, which this app does not
+    /// manage.
+    #[error("{group} is imported, so {call} would change only a group this app does not manage; add this rule where the group is managed")]
+    ImportedSecurityGroup {
+        /// The group: `security group 'name' (sg-...)`.
+        group: String,
+        /// The refused call, with its arguments.
+        call: String,
+    },
+    // ---- services: IAM, ECS, ELBv2, storage, data ----
     /// An IAM action that is not `service:Name`, or a wildcard not asked for explicitly.
     #[error("invalid IAM action `{action}`: {reason}")]
     InvalidAction {
@@ -203,10 +320,7 @@ pub enum ConstructError {
         limit: usize,
     },
     /// A cpu / memory pair Fargate does not offer.
-    #[error(
-        "cpu {cpu} with memory {memory} MiB is {}",
-        crate::ecs::FARGATE_SIZE_HELP
-    )]
+    #[error("cpu {cpu} with memory {memory} MiB is {}", FARGATE_SIZE_HELP)]
     InvalidFargateSize {
         /// CPU units.
         cpu: u32,
@@ -283,7 +397,6 @@ pub enum ConstructError {
         /// The construct.
         what: String,
     },
-    /// A value a construct refuses, with what to change.
     // ---- settings and names of the service constructs, grouped by what they check ----
     /// A numeric setting outside what the service accepts.
     #[error("{construct}: {setting} {value} is outside {allowed}")]

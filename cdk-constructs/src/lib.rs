@@ -1,20 +1,102 @@
 //! Typed CloudFormation resources for every AWS resource type ([`cfn`], generated from the
 //! official schemas, one cargo feature per service) and the higher-level constructs built on them.
+//!
+//! # Features
+//!
+//! Each service module of [`cfn`] is compiled only with its feature (`ec2`, `s3`, ...; `full`
+//! turns on all of them). The hand-written constructs are built on those modules, so each of
+//! them is compiled only when every service it writes resources for, directly or through another
+//! construct module, is enabled:
+//!
+//! | module | features |
+//! |---|---|
+//! | `iam` | `iam` |
+//! | `network` | `ec2`, `iam`, `logs` |
+//! | `storage` | `iam`, `dynamodb`, `logs`, `s3`, `secretsmanager`, `sqs`, `ssm` |
+//! | `data` | `network` and `storage` features, `rds`, `elasticache` |
+//! | `ecs` | `network` and `storage` features, `ecs`, `applicationautoscaling` |
+//! | `elbv2` | `ecs` features, `elasticloadbalancingv2` |
+//!
+//! The default features enable all of them; [`error`] and [`pricing`] are always there. With
+//! `--no-default-features` and a few service features the crate holds just those typed
+//! resources.
 
 #![warn(missing_docs)]
 
 pub mod cfn;
 pub mod error;
+#[cfg(all(
+    feature = "iam",
+    feature = "dynamodb",
+    feature = "logs",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm"
+))]
 mod json;
 
-// Networking (issue 6): TieredVpc, security groups and connections, NACLs, endpoints; the
-// dated price table behind the cost summary.
+// Networking: TieredVpc, imported VPCs, security groups and connections, NACLs, endpoints, flow
+// logs. The dated price table behind the cost summary needs no service.
+#[cfg(all(feature = "ec2", feature = "iam", feature = "logs"))]
 pub mod network;
 pub mod pricing;
 
-// Service constructs (issue 7): IAM, ECS on Fargate, load balancers, storage, data tier.
-pub mod data;
-pub mod ecs;
-pub mod elbv2;
+// Service constructs: IAM roles and policies, storage (S3, SQS, DynamoDB, logs, secrets, SSM
+// parameters), the data tier (PostgreSQL, Redis), ECS on Fargate and application load balancers.
+#[cfg(feature = "iam")]
 pub mod iam;
+
+#[cfg(all(
+    feature = "iam",
+    feature = "dynamodb",
+    feature = "logs",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm"
+))]
 pub mod storage;
+
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
+    feature = "rds",
+    feature = "elasticache"
+))]
+pub mod data;
+
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
+    feature = "ecs",
+    feature = "applicationautoscaling"
+))]
+pub mod ecs;
+
+#[cfg(all(
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "dynamodb",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
+    feature = "ecs",
+    feature = "applicationautoscaling",
+    feature = "elasticloadbalancingv2"
+))]
+pub mod elbv2;

@@ -35,6 +35,7 @@
 /// `x(self, ..) -> Self` (not for a required property, which `new` takes), the in-place setter
 /// `set_x(&mut self, ..) -> &mut Self` and the getter `get_x(&self)`. The documentation is the
 /// builder's; the other two point at it.
+#[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! prop {
     ($(#[$m:meta])* $($f:ident).+, $cfn:literal, _, $s:ident, $g:ident, $t:ty) => {
         #[doc = ::std::concat!("Sets `", $cfn, "`, which `new` took, in place.")]
@@ -69,6 +70,7 @@ macro_rules! prop {
 }
 
 /// `Clone`, `Debug` and the cdk-core traits of a generated resource struct.
+#[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! resource {
     ($t:ident, checks: $checks:expr) => {
         resource_checked!($t, $checks);
@@ -102,6 +104,7 @@ macro_rules! resource {
 /// A resource whose property groups (`requiredXor`, `oneOf` / `anyOf` of required lists) are
 /// checked at synthesis: `Resource` and `Construct` as `cdk_core::impl_resource!` writes them,
 /// plus `annotations`.
+#[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! resource_checked {
     ($t:ident, $checks:expr) => {
         impl ::cdk_core::Resource for $t {
@@ -139,6 +142,7 @@ macro_rules! resource_checked {
 /// `Clone`, `Debug`, `Into<Value>` and `Property` of a generated property struct.
 /// `Into<Value>` rather than `From<T> for Value`: thousands of `From` impls sharing the self
 /// type `Value` make rustc's coherence check quadratic.
+#[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! property_struct {
     ($t:ident) => {
         impl ::std::clone::Clone for $t {
@@ -172,6 +176,7 @@ macro_rules! property_struct {
 
 /// `as_str`, `Clone`, `Copy`, `PartialEq`, `Eq`, `Debug`, `Into<Value>` and `Property` of a
 /// generated enum.
+#[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! property_enum {
     ($t:ident { $($v:ident => $s:literal,)* }) => {
         impl $t {

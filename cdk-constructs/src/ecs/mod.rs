@@ -42,7 +42,11 @@
 mod cluster;
 mod container;
 mod roles;
+// The load-balancer hooks of services and their scaling serve the `elbv2` constructs; without
+// `elasticloadbalancingv2` nothing calls them.
+#[cfg_attr(not(feature = "elasticloadbalancingv2"), allow(dead_code))]
 mod scaling;
+#[cfg_attr(not(feature = "elasticloadbalancingv2"), allow(dead_code))]
 mod service;
 mod size;
 

@@ -22,10 +22,7 @@ pub const fn is_valid_fargate_size(cpu: u32, memory: u32) -> bool {
 }
 
 /// The message a bad pair produces, at compile time or run time.
-pub const FARGATE_SIZE_HELP: &str = "not a Fargate cpu/memory combination: cpu 256 takes 512, \
-1024 or 2048 MiB; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes \
-8192-30720 (steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 \
-(steps of 8192)";
+pub const FARGATE_SIZE_HELP: &str = crate::error::FARGATE_SIZE_HELP;
 
 /// A valid Fargate task size (cpu units, memory in MiB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

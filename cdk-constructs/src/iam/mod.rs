@@ -21,6 +21,23 @@
 //! # Ok::<(), cdk_constructs::error::ConstructError>(())
 //! ```
 
+// `grant_all`, `actions` and the execution-role helpers serve the storage, data and ECS
+// constructs; when their features are off (see the crate doc) nothing calls them.
+#![cfg_attr(
+    not(all(
+        feature = "ec2",
+        feature = "logs",
+        feature = "dynamodb",
+        feature = "s3",
+        feature = "secretsmanager",
+        feature = "sqs",
+        feature = "ssm",
+        feature = "ecs",
+        feature = "applicationautoscaling"
+    )),
+    allow(dead_code, unused_imports)
+)]
+
 mod grant;
 mod name;
 mod policy;

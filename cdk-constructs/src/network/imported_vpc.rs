@@ -71,19 +71,15 @@ impl ImportedVpc {
         }
         for (i, az) in azs.iter().enumerate() {
             if az.value().as_str().is_some_and(|s| s.trim().is_empty()) {
-                return Err(ConstructError::Invalid(format!(
-                    "availability_zones {} is empty; name the AZ (e.g. us-east-1a)",
-                    i + 1
-                )));
+                return Err(ConstructError::EmptyAz { position: i + 1 });
             }
             if let Some(first) = azs[..i].iter().position(|a| a == az) {
                 return Err(match az.value().as_str() {
                     Some(name) => ConstructError::DuplicateAz { az: name.into() },
-                    None => ConstructError::Invalid(format!(
-                        "availability_zones {} and {} are the same value; name each AZ once",
-                        first + 1,
-                        i + 1
-                    )),
+                    None => ConstructError::DuplicateAzValue {
+                        first: first + 1,
+                        second: i + 1,
+                    },
                 });
             }
         }
@@ -126,36 +122,32 @@ fn check_tier_subnets(
     azs: &[Val<AvailabilityZone>],
 ) -> Result<(), ConstructError> {
     if tier.subnets.len() != azs.len() {
-        return Err(ConstructError::Invalid(format!(
-            "tier '{}' has {} subnets but the VPC spans {} AZs; give the tier exactly one subnet per AZ",
-            tier.name,
-            tier.subnets.len(),
-            azs.len()
-        )));
+        return Err(ConstructError::SubnetCountMismatch {
+            tier: tier.name.clone(),
+            given: tier.subnets.len(),
+            azs: azs.len(),
+        });
     }
     for (i, subnet) in tier.subnets.iter().enumerate() {
         let az = &subnet.availability_zone;
         if az.value().as_str().is_some_and(|s| s.trim().is_empty()) {
-            return Err(ConstructError::Invalid(format!(
-                "subnet {} of tier '{}' has an empty AZ; give each subnet the AZ it is in",
-                i + 1,
-                tier.name
-            )));
+            return Err(ConstructError::EmptySubnetAz {
+                tier: tier.name.clone(),
+                subnet: i + 1,
+            });
         }
         if !azs.contains(az) {
-            return Err(ConstructError::Invalid(format!(
-                "subnet {} of tier '{}' is in AZ {}, which is not one of the VPC's availability_zones; give it one of those AZs or add its AZ to the VPC",
-                i + 1,
-                tier.name,
-                show(az)
-            )));
+            return Err(ConstructError::SubnetAzNotInVpc {
+                tier: tier.name.clone(),
+                subnet: i + 1,
+                az: show(az),
+            });
         }
         if tier.subnets[..i].iter().any(|s| s.availability_zone == *az) {
-            return Err(ConstructError::Invalid(format!(
-                "tier '{}' has two subnets in AZ {}; give the tier one subnet per AZ",
-                tier.name,
-                show(az)
-            )));
+            return Err(ConstructError::DuplicateSubnetAz {
+                tier: tier.name.clone(),
+                az: show(az),
+            });
         }
     }
     Ok(())
@@ -179,5 +171,100 @@ impl IVpc for ImportedVpc {
 impl Construct for ImportedVpc {
     fn construct_type(&self) -> &str {
         "ImportedVpc"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Port, SecurityGroup, SubnetInfo, SubnetSelection, TierKind};
+    use cdk_core::fns;
+
+    fn attributes() -> VpcAttributes {
+        VpcAttributes {
+            vpc_id: "vpc-0a1b2c3d4e5f60718".into(),
+            cidr_block: "10.40.0.0/16".into(),
+            availability_zones: vec!["us-east-1a".into(), "us-east-1b".into()],
+            tiers: vec![TierInfo::new(
+                "Public",
+                TierKind::Public,
+                [
+                    SubnetInfo::new("subnet-0123456789abcde01", "us-east-1a"),
+                    SubnetInfo::new("subnet-0123456789abcde02", "us-east-1b"),
+                ],
+            )],
+        }
+    }
+
+    /// Each check has its own variant, so callers can match on what is wrong.
+    #[test]
+    fn checks_return_typed_variants() {
+        let mut empty_az = attributes();
+        empty_az.availability_zones[1] = "".into();
+        assert_eq!(
+            ImportedVpc::from_attributes(empty_az).unwrap_err(),
+            ConstructError::EmptyAz { position: 2 }
+        );
+        let az = fns::select(0, fns::get_azs());
+        let same = VpcAttributes {
+            availability_zones: vec![az.clone(), az],
+            ..attributes()
+        };
+        assert_eq!(
+            ImportedVpc::from_attributes(same).unwrap_err(),
+            ConstructError::DuplicateAzValue {
+                first: 1,
+                second: 2
+            }
+        );
+        let mut short = attributes();
+        short.tiers[0].subnets.pop();
+        assert!(matches!(
+            ImportedVpc::from_attributes(short),
+            Err(ConstructError::SubnetCountMismatch {
+                given: 1,
+                azs: 2,
+                ..
+            })
+        ));
+        let mut no_az = attributes();
+        no_az.tiers[0].subnets[1].availability_zone = "".into();
+        assert!(matches!(
+            ImportedVpc::from_attributes(no_az),
+            Err(ConstructError::EmptySubnetAz { subnet: 2, .. })
+        ));
+        let mut elsewhere = attributes();
+        elsewhere.tiers[0].subnets[1].availability_zone = "us-east-1c".into();
+        assert!(matches!(
+            ImportedVpc::from_attributes(elsewhere),
+            Err(ConstructError::SubnetAzNotInVpc { subnet: 2, az, .. }) if az == "us-east-1c"
+        ));
+        let mut twice = attributes();
+        twice.tiers[0].subnets[1].availability_zone = "us-east-1a".into();
+        assert!(matches!(
+            ImportedVpc::from_attributes(twice),
+            Err(ConstructError::DuplicateSubnetAz { az, .. }) if az == "us-east-1a"
+        ));
+        let mut reserved = attributes();
+        reserved.tiers[0].name = "FlowLogs".into();
+        assert!(matches!(
+            ImportedVpc::from_attributes(reserved),
+            Err(ConstructError::ReservedTierName { name }) if name == "FlowLogs"
+        ));
+        let vpc = ImportedVpc::from_attributes(attributes()).unwrap();
+        assert_eq!(
+            vpc.select(&SubnetSelection::Explicit(Vec::new())),
+            Err(ConstructError::EmptySubnetSelection)
+        );
+        assert!(matches!(
+            vpc.select(&SubnetSelection::Kind(TierKind::Isolated)),
+            Err(ConstructError::NoTierOfKind { kind: "isolated", known }) if known == "Public"
+        ));
+        let mut shared = SecurityGroup::from_id("sg-0123456789abcdef0", "shared-alb");
+        assert!(matches!(
+            shared.allow_to_cidr(crate::cidr!("10.0.0.0/8"), Port::tcp(443)),
+            Err(ConstructError::ImportedSecurityGroup { call, .. })
+                if call == "allow_to_cidr(10.0.0.0/8, tcp 443)"
+        ));
     }
 }

@@ -284,11 +284,15 @@ impl SecurityGroup {
         }
     }
 
+    fn imported_error(&self, call: &str) -> ConstructError {
+        ConstructError::ImportedSecurityGroup {
+            group: self.what(),
+            call: call.to_string(),
+        }
+    }
+
     fn imported_message(&self, call: &str) -> String {
-        format!(
-            "{} is imported, so {call} would change only a group this app does not manage; add this rule where the group is managed",
-            self.what()
-        )
+        self.imported_error(call).to_string()
     }
 
     /// Records a refused call on an imported group, reported as an error at synthesis.
@@ -446,9 +450,7 @@ impl SecurityGroup {
     /// [`allow_from_any_ipv4`](Self::allow_from_any_ipv4). Refused for an imported group.
     pub fn allow_from_cidr(&mut self, cidr: Cidr, port: Port) -> Result<&mut Self, ConstructError> {
         if self.is_imported() {
-            return Err(ConstructError::Invalid(
-                self.imported_message(&format!("allow_from_cidr({cidr}, {port})")),
-            ));
+            return Err(self.imported_error(&format!("allow_from_cidr({cidr}, {port})")));
         }
         if cidr.prefix() == 0 {
             return Err(ConstructError::AnyIpv4NotExplicit {
@@ -472,9 +474,7 @@ impl SecurityGroup {
     /// [`allow_to_any_ipv4`](Self::allow_to_any_ipv4). Refused for an imported group.
     pub fn allow_to_cidr(&mut self, cidr: Cidr, port: Port) -> Result<&mut Self, ConstructError> {
         if self.is_imported() {
-            return Err(ConstructError::Invalid(
-                self.imported_message(&format!("allow_to_cidr({cidr}, {port})")),
-            ));
+            return Err(self.imported_error(&format!("allow_to_cidr({cidr}, {port})")));
         }
         if cidr.prefix() == 0 {
             return Err(ConstructError::AnyIpv4NotExplicit {

@@ -1,6 +1,6 @@
 //! Tiers (ordered groups of subnets, one subnet per AZ) and the subnet CIDR allocator.
 
-use crate::error::ConstructError;
+use crate::error::{ConstructError, RESERVED_TIER_NAMES};
 use crate::network::cidr::{Cidr, IntoCidr};
 
 /// Shortest and longest prefix EC2 accepts for VPCs and subnets.
@@ -282,18 +282,8 @@ pub(crate) fn check_tier_name(name: &str) -> Result<(), ConstructError> {
     }
     // Tiers are children of the VPC next to these; `Resource` and `Default` would also vanish
     // from logical ids.
-    let reserved = [
-        "Resource",
-        "Default",
-        "InternetGateway",
-        "GatewayAttachment",
-        "FlowLogs",
-    ];
-    if reserved.contains(&name) || name.ends_with("Endpoint") || name.ends_with("Nacl") {
-        return Err(ConstructError::Invalid(format!(
-            "tier name '{name}' is reserved (the VPC names other children {} and *Endpoint, *Nacl); choose another name",
-            reserved.join(", ")
-        )));
+    if RESERVED_TIER_NAMES.contains(&name) || name.ends_with("Endpoint") || name.ends_with("Nacl") {
+        return Err(ConstructError::ReservedTierName { name: name.into() });
     }
     Ok(())
 }

@@ -286,11 +286,10 @@ impl TieredVpcBuilder {
                 None => None,
             };
             if t.map_public_ip && t.kind != TierKind::Public {
-                return Err(ConstructError::Invalid(format!(
-                    "tier '{}' is {} but asks for public IPs on launch; only public tiers can give them",
-                    t.name,
-                    t.kind.as_str()
-                )));
+                return Err(ConstructError::PublicIpOnNonPublicTier {
+                    tier: t.name.clone(),
+                    kind: t.kind.as_str(),
+                });
             }
             requests.push(TierRequest {
                 name: t.name.clone(),
@@ -330,10 +329,9 @@ impl TieredVpcBuilder {
             .collect();
         for service in &self.gateway_endpoints {
             if inner.is_empty() {
-                return Err(ConstructError::Invalid(format!(
-                    "the {} gateway endpoint goes on the route tables of private and isolated tiers, and there are none; add such a tier or drop the endpoint",
-                    service.suffix()
-                )));
+                return Err(ConstructError::GatewayEndpointWithoutRouteTables {
+                    service: service.suffix(),
+                });
             }
             let endpoint = gateway_endpoint(vpc.vpc_id(), *service, inner.clone());
             vpc.gateway_endpoints
@@ -359,10 +357,9 @@ impl TieredVpcBuilder {
                 .insert(id.clone(), endpoint)
                 .is_some()
             {
-                return Err(ConstructError::Invalid(format!(
-                    "the {} interface endpoint is added twice; add it once",
-                    service.suffix()
-                )));
+                return Err(ConstructError::DuplicateInterfaceEndpoint {
+                    service: service.suffix().to_string(),
+                });
             }
         }
         for (tier, rules) in &self.nacls {

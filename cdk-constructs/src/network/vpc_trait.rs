@@ -129,15 +129,12 @@ pub trait IVpc {
         if ids.is_empty() {
             return Err(match selection {
                 SubnetSelection::Kind(kind) | SubnetSelection::OnePerAz(kind) => {
-                    ConstructError::Invalid(format!(
-                        "the VPC has no {} tier (its tiers are: {}); add one or select another tier",
-                        kind.as_str(),
-                        known()
-                    ))
+                    ConstructError::NoTierOfKind {
+                        kind: kind.as_str(),
+                        known: known(),
+                    }
                 }
-                _ => ConstructError::Invalid(
-                    "the subnet selection is empty; name at least one subnet".into(),
-                ),
+                _ => ConstructError::EmptySubnetSelection,
             });
         }
         Ok(ids)
