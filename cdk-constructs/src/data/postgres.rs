@@ -8,7 +8,7 @@ use cdk_macros::Construct;
 
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
-use crate::iam::{actions, grant_all, Grant, Grantee, Role, Statement};
+use crate::iam::{grant_all, Grant, Grantee, Role, Statement};
 use crate::network::{Connectable, IVpc, Port, SecurityGroup};
 
 /// PostgreSQL's port.
@@ -274,10 +274,10 @@ impl PostgresDatabase {
     pub fn grant_master_secret_read(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(&[
+            Statement::allow(crate::actions![
                 "secretsmanager:DescribeSecret",
-                "secretsmanager:GetSecretValue",
-            ]))
+                "secretsmanager:GetSecretValue"
+            ])
             .on(self.master_secret_arn()),
             [],
         )
@@ -302,7 +302,7 @@ impl PostgresDatabase {
         );
         Ok(grant_all(
             grantee,
-            Statement::allow(actions(&["rds-db:connect"])).on(user_arn),
+            Statement::allow(crate::actions!["rds-db:connect"]).on(user_arn),
             [],
         ))
     }

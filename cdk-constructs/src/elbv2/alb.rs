@@ -4,7 +4,7 @@
 //! given, a fixed 404 for unrouted requests, invalid headers dropped, and path / host routes
 //! to ECS services with deterministic rule priorities.
 
-use cdk_core::kind::{CertificateArn, LoadBalancerArn, SubnetId, VpcId};
+use cdk_core::kind::{CertificateArn, ListenerArn, LoadBalancerArn, SubnetId, VpcId};
 use cdk_core::{fns, CostItem, NodeId, Resource, Tag, Val};
 
 use super::listener::Routing;
@@ -276,6 +276,13 @@ impl ApplicationLoadBalancer {
         self.resource.resource.ref_()
     }
 
+    /// The ARN of the listener routes go to (HTTPS when there is a certificate): what another
+    /// stack or app passes to [`ImportedListener::from_arn`](super::ImportedListener::from_arn)
+    /// to put its services behind this load balancer.
+    pub fn listener_arn(&self) -> Val<ListenerArn> {
+        self.https.as_ref().unwrap_or(&self.http).ref_()
+    }
+
     /// The DNS name clients connect to.
     pub fn dns_name(&self) -> Val<String> {
         self.resource.resource.attr_dns_name()
@@ -302,8 +309,7 @@ impl ApplicationLoadBalancer {
         service: &mut EcsService,
         route: Route,
     ) -> Result<&mut Self, ConstructError> {
-        let listener = self.https.as_ref().unwrap_or(&self.http).ref_();
-        let port = self.routing.add(listener, service, route)?;
+        let port = self.routing.add(self.listener_arn(), service, route)?;
         service
             .security_group_mut()
             .allow_from(&*self, Port::tcp(port));

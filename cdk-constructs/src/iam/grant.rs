@@ -91,8 +91,3 @@ pub(crate) fn grant_all(
     }
     grant
 }
-
-/// Actions this crate names itself.
-pub(crate) fn actions(names: &[&'static str]) -> Vec<Action> {
-    names.iter().map(|n| Action::known(n)).collect()
-}

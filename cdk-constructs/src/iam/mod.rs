@@ -48,7 +48,7 @@ mod task_roles;
 // The proc macros behind `action!` / `actions!`, reached through `$crate::iam`.
 #[doc(hidden)]
 pub use cdk_macros::{checked_action as __checked_action, checked_actions as __checked_actions};
-pub(crate) use grant::{actions, grant_all};
+pub(crate) use grant::grant_all;
 pub use grant::{CheckedStatement, Grant, Grantee};
 pub use name::{check_role_name, RoleNameText, ROLE_NAME_MAX};
 pub use policy::{

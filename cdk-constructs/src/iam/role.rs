@@ -6,7 +6,7 @@ use cdk_core::{fns, Annotation, NodeId, Resource, Tag, Val, Value};
 
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
-use super::policy::{Action, ConditionOperator, PolicyDocument, Principal, Statement};
+use super::policy::{ConditionOperator, PolicyDocument, Principal, Statement};
 use crate::cfn::iam as cfn;
 use crate::error::ConstructError;
 
@@ -41,7 +41,7 @@ impl Role {
     /// assume, with no further condition.
     pub fn assumed_by_service(service_principal: &str) -> Role {
         Role::with_trust(
-            Statement::allow([Action::known("sts:AssumeRole")])
+            Statement::allow([crate::action!("sts:AssumeRole")])
                 .principal(Principal::Service(service_principal.to_string())),
         )
     }
@@ -54,7 +54,7 @@ impl Role {
         source_arn_like: impl Into<Val<String>>,
     ) -> Role {
         Role::with_trust(
-            Statement::allow([Action::known("sts:AssumeRole")])
+            Statement::allow([crate::action!("sts:AssumeRole")])
                 .principal(Principal::Service(service_principal.to_string()))
                 .condition(
                     ConditionOperator::StringEquals,

@@ -6,7 +6,7 @@ use cdk_core::{fns, Val};
 
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
-use super::policy::{Action, Statement};
+use super::policy::Statement;
 use super::role::Role;
 
 /// The ECS tasks service principal (a principal name, not a host that is contacted).
@@ -123,14 +123,14 @@ impl TaskRoles {
     /// the one wildcard resource the execution role cannot avoid. The layer actions are scoped
     /// to the repositories.
     pub fn grant_ecr_pull(&mut self, repository_arns: Vec<Val<String>>) -> Vec<Grant> {
-        let token = Statement::allow([Action::known("ecr:GetAuthorizationToken")])
+        let token = Statement::allow([crate::action!("ecr:GetAuthorizationToken")])
             .on_any_resource_explicitly();
         let mut grants = vec![self.execution.grant(CheckedStatement::trusted(token))];
         if !repository_arns.is_empty() {
             let mut pull = Statement::allow([
-                Action::known("ecr:BatchCheckLayerAvailability"),
-                Action::known("ecr:BatchGetImage"),
-                Action::known("ecr:GetDownloadUrlForLayer"),
+                crate::action!("ecr:BatchCheckLayerAvailability"),
+                crate::action!("ecr:BatchGetImage"),
+                crate::action!("ecr:GetDownloadUrlForLayer"),
             ]);
             for arn in repository_arns {
                 pull = pull.on(arn);
@@ -144,8 +144,8 @@ impl TaskRoles {
     /// (the ARN ending in `:*`, as `ILogGroup::log_group_arn` gives it).
     pub fn grant_log_writes(&mut self, log_group_arn: Val<String>) -> Grant {
         let statement = Statement::allow([
-            Action::known("logs:CreateLogStream"),
-            Action::known("logs:PutLogEvents"),
+            crate::action!("logs:CreateLogStream"),
+            crate::action!("logs:PutLogEvents"),
         ])
         .on(log_group_arn);
         self.execution.grant(CheckedStatement::trusted(statement))
@@ -157,7 +157,7 @@ impl TaskRoles {
         if parameter_arns.is_empty() {
             return None;
         }
-        let mut statement = Statement::allow([Action::known("ssm:GetParameters")]);
+        let mut statement = Statement::allow([crate::action!("ssm:GetParameters")]);
         for arn in parameter_arns {
             statement = statement.on(arn);
         }
@@ -170,7 +170,7 @@ impl TaskRoles {
         if secret_arns.is_empty() {
             return None;
         }
-        let mut statement = Statement::allow([Action::known("secretsmanager:GetSecretValue")]);
+        let mut statement = Statement::allow([crate::action!("secretsmanager:GetSecretValue")]);
         for arn in secret_arns {
             statement = statement.on(arn);
         }
@@ -186,10 +186,10 @@ impl TaskRoles {
     /// The statement of [`TaskRoles::grant_ecs_exec`], for a task role held alone.
     pub(crate) fn ecs_exec_statement() -> CheckedStatement {
         let statement = Statement::allow([
-            Action::known("ssmmessages:CreateControlChannel"),
-            Action::known("ssmmessages:CreateDataChannel"),
-            Action::known("ssmmessages:OpenControlChannel"),
-            Action::known("ssmmessages:OpenDataChannel"),
+            crate::action!("ssmmessages:CreateControlChannel"),
+            crate::action!("ssmmessages:CreateDataChannel"),
+            crate::action!("ssmmessages:OpenControlChannel"),
+            crate::action!("ssmmessages:OpenDataChannel"),
         ])
         .on_any_resource_explicitly();
         CheckedStatement::trusted(statement)

@@ -8,27 +8,12 @@ use cdk_macros::Construct;
 
 use crate::cfn::dynamodb as cfn;
 use crate::error::ConstructError;
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::iam::{grant_all, Grant, Grantee, Statement};
 
 use cfn::table::{
     AttributeDefinition, AttributeDefinitionAttributeType as Code, BillingMode, KeySchema,
     PointInTimeRecoverySpecification, SseSpecification,
 };
-
-const READ: &[&str] = &[
-    "dynamodb:BatchGetItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-];
-const WRITE: &[&str] = &[
-    "dynamodb:BatchWriteItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-];
 
 /// What other constructs need of a table: its name and ARN, and the grants built on them (the
 /// principal's policy only, so they work on imported tables too).
@@ -52,9 +37,16 @@ pub trait ITable {
     fn grant_read_items(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(READ))
-                .on(self.table_arn())
-                .on(self.indexes_arn()),
+            Statement::allow(crate::actions![
+                "dynamodb:BatchGetItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:DescribeTable",
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan"
+            ])
+            .on(self.table_arn())
+            .on(self.indexes_arn()),
             [],
         )
     }
@@ -63,7 +55,13 @@ pub trait ITable {
     fn grant_write_items(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(WRITE)).on(self.table_arn()),
+            Statement::allow(crate::actions![
+                "dynamodb:BatchWriteItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem"
+            ])
+            .on(self.table_arn()),
             [],
         )
     }

@@ -6,7 +6,7 @@ use cdk_macros::Construct;
 
 use crate::cfn::logs as cfn;
 use crate::error::ConstructError;
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::iam::{grant_all, Grant, Grantee, Statement};
 
 /// What other constructs need of a log group: its name and ARN, and the write grant (the
 /// principal's policy only, so it works on imported groups too).
@@ -20,7 +20,7 @@ pub trait ILogGroup {
     fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(&["logs:CreateLogStream", "logs:PutLogEvents"]))
+            Statement::allow(crate::actions!["logs:CreateLogStream", "logs:PutLogEvents"])
                 .on(self.log_group_arn()),
             [],
         )

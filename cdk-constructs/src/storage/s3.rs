@@ -9,8 +9,7 @@ use super::elb_logs::ElbLogDelivery;
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
 use crate::iam::{
-    actions, grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal,
-    Statement,
+    grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal, Statement,
 };
 use cfn::bucket::{
     BucketEncryption, LoggingConfiguration, OwnershipControls, OwnershipControlsRule,
@@ -37,8 +36,8 @@ pub trait IBucket {
     fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(LIST)).on(self.bucket_arn()),
-            [Statement::allow(actions(READ_OBJECTS)).on(self.objects_arn())],
+            Statement::allow(crate::actions!["s3:ListBucket"]).on(self.bucket_arn()),
+            [Statement::allow(crate::actions!["s3:GetObject"]).on(self.objects_arn())],
         )
     }
 
@@ -46,26 +45,26 @@ pub trait IBucket {
     fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(WRITE_OBJECTS)).on(self.objects_arn()),
+            Statement::allow(crate::actions!["s3:DeleteObject", "s3:PutObject"])
+                .on(self.objects_arn()),
             [],
         )
     }
 
     /// Read and write: both of the above (objects' actions merged in one statement).
     fn grant_read_write(&self, grantee: &mut dyn Grantee) -> Grant {
-        let mut objects: Vec<&'static str> = READ_OBJECTS.to_vec();
-        objects.extend_from_slice(WRITE_OBJECTS);
         grant_all(
             grantee,
-            Statement::allow(actions(LIST)).on(self.bucket_arn()),
-            [Statement::allow(actions(&objects)).on(self.objects_arn())],
+            Statement::allow(crate::actions!["s3:ListBucket"]).on(self.bucket_arn()),
+            [Statement::allow(crate::actions![
+                "s3:GetObject",
+                "s3:DeleteObject",
+                "s3:PutObject"
+            ])
+            .on(self.objects_arn())],
         )
     }
 }
-
-const READ_OBJECTS: &[&str] = &["s3:GetObject"];
-const LIST: &[&str] = &["s3:ListBucket"];
-const WRITE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:PutObject"];
 
 /// checkov: "bucket has access logging enabled", met with [`Bucket::server_access_logs`].
 const ACCESS_LOGS_CHECK: &str = "CKV_AWS_18";
@@ -117,7 +116,7 @@ impl Bucket {
     pub fn for_access_logs() -> Bucket {
         let mut bucket = Bucket::with_policy(
             Some(
-                Statement::allow([Action::known("s3:PutObject")])
+                Statement::allow([crate::action!("s3:PutObject")])
                     .principal(Principal::Service(S3_LOGGING_PRINCIPAL.to_string()))
                     .condition(
                         ConditionOperator::StringEquals,
@@ -188,7 +187,7 @@ impl Bucket {
             )
         };
         let _ = self.document.add_trusted(
-            Statement::allow([Action::known("s3:PutObject")])
+            Statement::allow([crate::action!("s3:PutObject")])
                 .principal(delivery.principal())
                 .on(logs),
         );

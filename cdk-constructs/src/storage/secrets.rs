@@ -6,12 +6,7 @@ use cdk_core::{RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
-
-const READ: &[&str] = &[
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:GetSecretValue",
-];
+use crate::iam::{grant_all, Grant, Grantee, Statement};
 
 /// checkov: "secret encrypted by a customer-managed KMS key", met only with
 /// [`Secret::encryption_key`].
@@ -30,10 +25,14 @@ pub trait ISecret {
     fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
         let key = self
             .encryption_key_arn()
-            .map(|k| Statement::allow(actions(&["kms:Decrypt"])).on(k));
+            .map(|k| Statement::allow(crate::actions!["kms:Decrypt"]).on(k));
         grant_all(
             grantee,
-            Statement::allow(actions(READ)).on(self.secret_arn()),
+            Statement::allow(crate::actions![
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue"
+            ])
+            .on(self.secret_arn()),
             key,
         )
     }

@@ -7,16 +7,8 @@ use cdk_macros::Construct;
 
 use crate::cfn::sqs as cfn;
 use crate::error::ConstructError;
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::iam::{grant_all, Grant, Grantee, Statement};
 use crate::json;
-
-const SEND: &[&str] = &["sqs:GetQueueAttributes", "sqs:SendMessage"];
-const CONSUME: &[&str] = &[
-    "sqs:ChangeMessageVisibility",
-    "sqs:DeleteMessage",
-    "sqs:GetQueueAttributes",
-    "sqs:ReceiveMessage",
-];
 
 /// Fourteen days, SQS's maximum retention: what a dead-letter queue keeps.
 const DLQ_RETENTION_SECONDS: i64 = 1_209_600;
@@ -34,7 +26,8 @@ pub trait IQueue {
     fn grant_send(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(SEND)).on(self.queue_arn()),
+            Statement::allow(crate::actions!["sqs:GetQueueAttributes", "sqs:SendMessage"])
+                .on(self.queue_arn()),
             [],
         )
     }
@@ -44,7 +37,13 @@ pub trait IQueue {
     fn grant_consume(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(CONSUME)).on(self.queue_arn()),
+            Statement::allow(crate::actions![
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ReceiveMessage"
+            ])
+            .on(self.queue_arn()),
             [],
         )
     }

@@ -6,7 +6,7 @@ use cdk_macros::Construct;
 
 use crate::cfn::ssm as cfn;
 use crate::error::ConstructError;
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::iam::{grant_all, Grant, Grantee, Statement};
 
 /// ARN of the parameter named `name`. Parameter names with a path start with `/`, which the
 /// ARN's `parameter` prefix already ends with; a literal name without it gets one. A name only
@@ -32,8 +32,6 @@ fn parameter_arn(name: &Val<String>) -> Val<ParameterArn> {
     }
 }
 
-const READ: &[&str] = &["ssm:GetParameter", "ssm:GetParameters"];
-
 /// What other constructs need of a parameter: its name and ARN, and the grants built on them
 /// (the principal's policy only, so they work on imported parameters too).
 pub trait IParameter {
@@ -46,7 +44,8 @@ pub trait IParameter {
     fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(READ)).on(self.parameter_arn()),
+            Statement::allow(crate::actions!["ssm:GetParameter", "ssm:GetParameters"])
+                .on(self.parameter_arn()),
             [],
         )
     }
@@ -56,7 +55,7 @@ pub trait IParameter {
     fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
-            Statement::allow(actions(&["ssm:PutParameter"])).on(self.parameter_arn()),
+            Statement::allow(crate::actions!["ssm:PutParameter"]).on(self.parameter_arn()),
             [],
         )
     }
@@ -181,8 +180,9 @@ impl ParameterPath {
         ));
         grant_all(
             grantee,
-            Statement::allow(actions(READ)).on(self.arn_below()),
-            [Statement::allow(actions(&["ssm:GetParametersByPath"])).on(path_arn)],
+            Statement::allow(crate::actions!["ssm:GetParameter", "ssm:GetParameters"])
+                .on(self.arn_below()),
+            [Statement::allow(crate::actions!["ssm:GetParametersByPath"]).on(path_arn)],
         )
     }
 }
